@@ -1,0 +1,61 @@
+/* kernels.h: the kernel table c1d's framework (src/) calls through.
+ *
+ * Kernels are leaves: pure functions over raw pointers, with no allocation,
+ * no BLAS, no status codes and no src/ includes. The scalar table is filled
+ * first; each ISA's init then overwrites only the entries it implements.
+ *
+ * Legend (used in every kernel and in src/):
+ *   n batch, l_in / l_out input / output steps, c_in input channels,
+ *   c_in_g = c_in / g, f filters, f_g = f / g, g groups, kw taps (kernel_size),
+ *   s stride, d dilation, pad_l zeros before the first input step.
+ *   Buffers: x input, w kernel [kw][c_in_g][f], b bias [f], y output,
+ *   col the im2col tile.
+ */
+#ifndef C1D_KERNELS_H
+#define C1D_KERNELS_H
+
+#include <stddef.h>
+
+#include "c1d.h"
+
+/* Unfolds rows [t0, t0 + rows) of one group of one channels_last item.
+ * x: [l_in][ldx] (the group's first channel at x[0]), col: [rows][kw * c_in_g]
+ * with row t holding x[t*s + k*d - pad_l][0 .. c_in_g) for k = 0 .. kw-1, or
+ * zeros where that step falls in the padding. */
+typedef void (*c1d_im2col_nwc_fn)(const float *x, size_t l_in, size_t ldx, size_t c_in_g, size_t kw,
+                                  size_t s, size_t d, size_t pad_l, size_t t0, size_t rows, float *col);
+
+/* Unfolds columns [t0, t0 + cols) of one group of one channels_first item.
+ * x: [c_in_g][l_in] (the group's first channel at x[0]), col: [kw * c_in_g][cols]
+ * with col[k * c_in_g + c][j] = x[c][(t0 + j)*s + k*d - pad_l], or zero in the padding. */
+typedef void (*c1d_im2col_ncw_fn)(const float *x, size_t l_in, size_t c_in_g, size_t kw, size_t s,
+                                  size_t d, size_t pad_l, size_t t0, size_t cols, float *col);
+
+/* y[i] += b[i] for i < n. */
+typedef void (*c1d_add_vector_fn)(float *y, const float *b, size_t n);
+
+/* y[i] += b for i < n. */
+typedef void (*c1d_add_scalar_fn)(float *y, float b, size_t n);
+
+/* Applies an activation in place to the vector y[0 .. n). Elementwise
+ * activations treat each element alone; softmax, log_softmax and sparsemax
+ * treat y as the whole axis. scratch holds n floats (only sparsemax uses it). */
+typedef void (*c1d_activation_fn)(float *y, size_t n, float *scratch);
+
+/* Gated linear unit: y[i] = a[i] * sigmoid(b[i]) for i < n. y may equal a. */
+typedef void (*c1d_glu_fn)(const float *a, const float *b, float *y, size_t n);
+
+typedef struct c1d_kernels {
+    const char *isa;
+    c1d_im2col_nwc_fn im2col_nwc;
+    c1d_im2col_ncw_fn im2col_ncw;
+    c1d_add_vector_fn add_vector;
+    c1d_add_scalar_fn add_scalar;
+    c1d_activation_fn activation[C1D_ACTIVATION_COUNT_];
+    c1d_glu_fn glu;
+} c1d_kernels;
+
+/* Fills every entry with the portable C kernels. */
+void c1d_kernels_init__scalar(c1d_kernels *table);
+
+#endif

@@ -1,0 +1,233 @@
+/* forward.c: the per-call plan and the tile loop
+ *   im2col (one group of one tile) -> cblas_sgemm per group -> fused epilogue
+ * (bias + activation on the tile while it is still in cache).
+ *
+ * Tiles are runs of output steps of one item, and their boundaries depend
+ * only on the layer and l_out: the batch is deliberately not folded into the
+ * GEMM's rows, because OpenBLAS's sgemm results depend on M (its small-matrix
+ * kernels sum in another order), and c1d guarantees that a batch gives the
+ * same bits as its items run one by one.
+ * channels_last: the Keras kernel [kw][c_in_g][f] is used as is: group g's B
+ * operand starts at w + g*f_g with ldb = filters, and C is the output itself
+ * (ldc = filters).
+ * channels_first: the GEMM
+ * computes y_g (f_g x tile) = w_g^T (f_g x kwc) * col (kwc x tile), reading
+ * the same kernel transposed, and writes straight into the output rows.
+ */
+#include <cblas.h>
+#include <string.h>
+
+#include "internal.h"
+
+static size_t round_up16(size_t v) { return (v + 15) / 16 * 16; }
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+
+c1d_status c1d_plan_make(const c1d_conv *conv, size_t batch, size_t steps, c1d_plan *p) {
+    if (!conv) return c1d_fail(C1D_INVALID_ARG, "conv: expected a layer, got NULL");
+    const c1d_config *cfg = &conv->cfg;
+    const size_t f = cfg->filters;
+    memset(p, 0, sizeof *p);
+    c1d_status st = c1d_output_length(cfg, conv->k_eff, steps, &p->l_out, &p->pad_l);
+    if (st) return st;
+    p->batch = batch;
+    p->l_in = steps;
+    p->out_steps = p->l_out;
+    p->out_f = f;
+    const bool glu = cfg->activation == C1D_ACTIVATION_GLU;
+    const bool cl = cfg->data_format == C1D_CHANNELS_LAST;
+    if (glu && cl) p->out_f = f / 2;
+    if (glu && !cl) {
+        if (p->l_out % 2)
+            return c1d_fail(C1D_INVALID_ARG,
+                            "activation: glu splits the last axis (steps under channels_first) in halves, so "
+                            "it must be even; got %zu output steps for steps=%zu",
+                            p->l_out, steps);
+        p->out_steps = p->l_out / 2;
+    }
+    size_t in_bytes, out_bytes;
+    if (!c1d_mul(batch, steps, &p->in_floats) || !c1d_mul(p->in_floats, conv->c_in, &p->in_floats) ||
+        !c1d_mul(p->in_floats, sizeof(float), &in_bytes))
+        return c1d_fail(C1D_TOO_LARGE, "input: batch * steps * channels (%zu * %zu * %zu) overflows", batch,
+                        steps, conv->c_in);
+    if (!c1d_mul(batch, p->out_steps, &p->out_floats) || !c1d_mul(p->out_floats, p->out_f, &p->out_floats) ||
+        !c1d_mul(p->out_floats, sizeof(float), &out_bytes))
+        return c1d_fail(C1D_TOO_LARGE, "output: batch * steps_out * filters (%zu * %zu * %zu) overflows",
+                        batch, p->out_steps, p->out_f);
+    if (!cl && !c1d_fits_int(p->l_out))
+        return c1d_fail(C1D_TOO_LARGE, "steps: %zu output steps do not fit the BLAS int (channels_first)",
+                        p->l_out);
+    if (p->out_floats == 0) return C1D_OK; /* nothing to compute, no workspace */
+
+    /* Tile: as many rows as keep one row-block of col or of the output within
+     * C1D_TILE_BYTES, at least one. */
+    const size_t wide = conv->kwc > f ? conv->kwc : f;
+    size_t per_tile = C1D_TILE_BYTES / (sizeof(float) * wide);
+    if (per_tile == 0) per_tile = 1;
+    p->tile = min_size(per_tile, cl ? p->l_out : p->out_steps);
+    p->col_floats = p->tile * conv->kwc;
+    if (glu) p->pre_floats = cl ? p->tile * f : 2 * f * p->tile;
+    if (cfg->activation == C1D_ACTIVATION_SPARSEMAX) p->scratch_floats = cl ? f : p->l_out;
+    size_t floats = round_up16(p->col_floats) + round_up16(p->pre_floats) + round_up16(p->scratch_floats);
+    if (!c1d_mul(floats, sizeof(float), &p->workspace_bytes) ||
+        !c1d_add(p->workspace_bytes, C1D_ALIGN, &p->workspace_bytes) ||
+        p->workspace_bytes > C1D_MAX_ALLOC_BYTES)
+        return c1d_fail(C1D_TOO_LARGE, "workspace: the call needs more than the %zu-byte cap",
+                        C1D_MAX_ALLOC_BYTES);
+    return C1D_OK;
+}
+
+/* Buffers carved from the workspace; see c1d_plan. */
+typedef struct tile_buffers {
+    float *col;     /* channels_last [tile][kwc]; channels_first [kwc][tile] */
+    float *pre;     /* glu only: channels_last [tile][f]; channels_first 2 x [f][tile] */
+    float *scratch; /* sparsemax only: one whole last axis */
+} tile_buffers;
+
+/* Pre-activation (no bias) of output steps [t0, t0 + rows) of one item into
+ * dst [rows][filters]. */
+static void tile_nwc(const c1d_conv *conv, const c1d_plan *p, const float *xn, size_t t0, size_t rows,
+                     float *col, float *dst) {
+    const c1d_config *cfg = &conv->cfg;
+    const size_t f = cfg->filters;
+    for (size_t g = 0; g < cfg->groups; g++) {
+        /* col: [rows][kwc], ld = kwc */
+        conv->kernels->im2col_nwc(xn + g * conv->c_in_g, p->l_in, conv->c_in, conv->c_in_g, cfg->kernel_size,
+                                  cfg->strides, cfg->dilation_rate, p->pad_l, t0, rows, col);
+        /* y[rows][f_g] (cols g*f_g.., ldc = f) = col[rows][kwc] * w[kwc][f_g] (ldb = f):
+         * m = rows, n = f_g, k = kwc. */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c1d_to_int(rows), c1d_to_int(conv->f_g),
+                    c1d_to_int(conv->kwc), 1.0f, col, c1d_to_int(conv->kwc), conv->w + g * conv->f_g,
+                    c1d_to_int(f), 0.0f, dst + g * conv->f_g, c1d_to_int(f));
+    }
+}
+
+static void run_nwc(const c1d_conv *conv, const c1d_plan *p, const float *x, float *y, tile_buffers *buf) {
+    const c1d_kernels *kern = conv->kernels;
+    const size_t f = conv->cfg.filters;
+    const bool glu = conv->cfg.activation == C1D_ACTIVATION_GLU;
+    const c1d_activation_fn act = kern->activation[conv->cfg.activation];
+    for (size_t n = 0; n < p->batch; n++) {
+        const float *xn = x + n * p->l_in * conv->c_in; /* [l_in][c_in] */
+        float *yn = y + n * p->l_out * p->out_f;        /* [l_out][out_f] */
+        for (size_t t0 = 0; t0 < p->l_out; t0 += p->tile) {
+            const size_t rows = min_size(p->tile, p->l_out - t0);
+            float *dst = glu ? buf->pre : yn + t0 * f; /* [rows][f] */
+            tile_nwc(conv, p, xn, t0, rows, buf->col, dst);
+            for (size_t i = 0; i < rows; i++) {
+                float *row = dst + i * f;
+                if (conv->b) kern->add_vector(row, conv->b, f);
+                if (glu)
+                    kern->glu(row, row + f / 2, yn + (t0 + i) * (f / 2), f / 2);
+                else
+                    act(row, f, buf->scratch);
+            }
+        }
+    }
+}
+
+/* Pre-activation (no bias) of output steps [t0, t0 + cols) of one item into
+ * dst [filters][ldd]. */
+static void tile_ncw(const c1d_conv *conv, const c1d_plan *p, const float *xn, size_t t0, size_t cols,
+                     float *col, float *dst, size_t ldd) {
+    const c1d_config *cfg = &conv->cfg;
+    for (size_t g = 0; g < cfg->groups; g++) {
+        /* col: [kwc][cols], ld = cols */
+        conv->kernels->im2col_ncw(xn + g * conv->c_in_g * p->l_in, p->l_in, conv->c_in_g, cfg->kernel_size,
+                                  cfg->strides, cfg->dilation_rate, p->pad_l, t0, cols, col);
+        /* y_g[f_g][cols] (ldc = ldd) = w_g^T[f_g][kwc] (w read with lda = f) * col[kwc][cols]:
+         * m = f_g, n = cols, k = kwc. */
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, c1d_to_int(conv->f_g), c1d_to_int(cols),
+                    c1d_to_int(conv->kwc), 1.0f, conv->w + g * conv->f_g, c1d_to_int(cfg->filters), col,
+                    c1d_to_int(cols), 0.0f, dst + g * conv->f_g * ldd, c1d_to_int(ldd));
+    }
+}
+
+static void add_bias_rows(const c1d_conv *conv, float *dst, size_t ldd, size_t cols) {
+    if (!conv->b) return;
+    for (size_t f = 0; f < conv->cfg.filters; f++) conv->kernels->add_scalar(dst + f * ldd, conv->b[f], cols);
+}
+
+static void run_ncw(const c1d_conv *conv, const c1d_plan *p, const float *x, float *y, tile_buffers *buf) {
+    const c1d_kernels *kern = conv->kernels;
+    const size_t f = conv->cfg.filters;
+    const c1d_activation a = conv->cfg.activation;
+    const c1d_activation_fn act = kern->activation[a];
+    const bool axiswise = c1d_activation_is_axiswise(a);
+    for (size_t n = 0; n < p->batch; n++) {
+        const float *xn = x + n * conv->c_in * p->l_in;      /* [c_in][l_in] */
+        float *yn = y + n * f * p->out_steps;            /* [f][out_steps] */
+        if (a == C1D_ACTIVATION_GLU) {
+            /* Output step t gates pre-activation t with pre-activation t + half. */
+            const size_t half = p->out_steps;
+            float *lo = buf->pre, *hi = buf->pre + f * p->tile; /* [f][tile] each */
+            for (size_t t0 = 0; t0 < half; t0 += p->tile) {
+                const size_t cols = min_size(p->tile, half - t0);
+                tile_ncw(conv, p, xn, t0, cols, buf->col, lo, cols);
+                tile_ncw(conv, p, xn, half + t0, cols, buf->col, hi, cols);
+                add_bias_rows(conv, lo, cols, cols);
+                add_bias_rows(conv, hi, cols, cols);
+                for (size_t i = 0; i < f; i++) kern->glu(lo + i * cols, hi + i * cols, yn + i * half + t0, cols);
+            }
+            continue;
+        }
+        for (size_t t0 = 0; t0 < p->l_out; t0 += p->tile) {
+            const size_t cols = min_size(p->tile, p->l_out - t0);
+            float *dst = yn + t0; /* [f][cols], ld = l_out */
+            tile_ncw(conv, p, xn, t0, cols, buf->col, dst, p->l_out);
+            add_bias_rows(conv, dst, p->l_out, cols);
+            if (!axiswise)
+                for (size_t i = 0; i < f; i++) act(dst + i * p->l_out, cols, buf->scratch);
+        }
+        /* softmax-like activations need the whole time axis of each filter. */
+        if (axiswise)
+            for (size_t i = 0; i < f; i++) act(yn + i * p->l_out, p->l_out, buf->scratch);
+    }
+}
+
+static bool overlaps(const void *a, size_t a_bytes, const void *b, size_t b_bytes) {
+    uintptr_t a0 = (uintptr_t)a, b0 = (uintptr_t)b;
+    return a0 < b0 + b_bytes && b0 < a0 + a_bytes;
+}
+
+c1d_status c1d_conv_forward(const c1d_conv *conv, size_t batch, size_t steps, const float *input, float *output,
+                            void *workspace, size_t workspace_bytes) {
+    c1d_plan p;
+    c1d_status st = c1d_plan_make(conv, batch, steps, &p);
+    if (st) return st;
+    if (!conv->kernel_set)
+        return c1d_fail(C1D_NOT_READY, "kernel: not set; call c1d_conv_set_kernel before c1d_conv_forward");
+    if (p.out_floats == 0) return C1D_OK;
+    const size_t in_bytes = p.in_floats * sizeof(float), out_bytes = p.out_floats * sizeof(float);
+    if (!input) return c1d_fail(C1D_INVALID_ARG, "input: expected %zu floats, got NULL", p.in_floats);
+    if (!output) return c1d_fail(C1D_INVALID_ARG, "output: expected room for %zu floats, got NULL", p.out_floats);
+    if ((uintptr_t)input % _Alignof(float))
+        return c1d_fail(C1D_INVALID_ARG, "input: pointer %p is not aligned for float", (const void *)input);
+    if ((uintptr_t)output % _Alignof(float))
+        return c1d_fail(C1D_INVALID_ARG, "output: pointer %p is not aligned for float", (void *)output);
+    if (overlaps(input, in_bytes, output, out_bytes))
+        return c1d_fail(C1D_ALIAS, "output: overlaps input (output %p, %zu bytes; input %p, %zu bytes)",
+                        (void *)output, out_bytes, (const void *)input, in_bytes);
+    void *owned = NULL;
+    if (workspace) {
+        if (workspace_bytes < p.workspace_bytes)
+            return c1d_fail(C1D_INVALID_ARG, "workspace_bytes: expected at least %zu, got %zu", p.workspace_bytes,
+                            workspace_bytes);
+        if (overlaps(workspace, p.workspace_bytes, input, in_bytes) ||
+            overlaps(workspace, p.workspace_bytes, output, out_bytes))
+            return c1d_fail(C1D_ALIAS, "workspace: overlaps the input or the output");
+    } else {
+        workspace = owned = c1d_alloc(p.workspace_bytes);
+        if (!owned)
+            return c1d_fail(C1D_NOMEM, "workspace: out of memory allocating %zu bytes", p.workspace_bytes);
+    }
+    float *base = (float *)(((uintptr_t)workspace + C1D_ALIGN - 1) & ~(uintptr_t)(C1D_ALIGN - 1));
+    tile_buffers buf = {.col = base};
+    buf.pre = buf.col + round_up16(p.col_floats);
+    buf.scratch = buf.pre + round_up16(p.pre_floats);
+    if (conv->cfg.data_format == C1D_CHANNELS_LAST)
+        run_nwc(conv, &p, input, output, &buf);
+    else
+        run_ncw(conv, &p, input, output, &buf);
+    c1d_free(owned);
+    return C1D_OK;
+}

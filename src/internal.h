@@ -1,0 +1,73 @@
+/* internal.h: the layer object, the per-call plan and helpers shared by src/. */
+#ifndef C1D_INTERNAL_H
+#define C1D_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "c1d.h"
+#include "kernels.h"
+
+/* Alignment of every buffer c1d allocates (one AVX-512 vector / cache line). */
+#define C1D_ALIGN ((size_t)64)
+
+struct c1d_conv {
+    c1d_config cfg;
+    size_t c_in;         /* input channels */
+    size_t c_in_g;       /* c_in / groups */
+    size_t f_g;          /* filters / groups */
+    size_t kwc;          /* kernel_size * c_in_g: GEMM reduction length, rows of w */
+    size_t k_eff;        /* dilation_rate * (kernel_size - 1) + 1 */
+    float *w;            /* [kernel_size][c_in_g][filters], 64-byte aligned */
+    float *b;            /* [filters], zeros until set; NULL without use_bias */
+    bool kernel_set;
+    const c1d_kernels *kernels;
+};
+
+/* Everything one forward call needs to know, derived from (layer, batch,
+ * steps) by c1d_plan_make and shared by output_shape, workspace_size and
+ * forward so that the three can never disagree. */
+typedef struct c1d_plan {
+    size_t batch, l_in, l_out;
+    size_t in_floats, out_floats; /* element counts of input and output */
+    size_t pad_l;
+    size_t out_steps;    /* steps in the output: l_out, or l_out / 2 for glu under channels_first */
+    size_t out_f;        /* channels in the output: filters, or filters / 2 for glu under channels_last */
+    size_t tile;         /* output steps of one item per tile */
+    size_t col_floats;   /* im2col tile: tile * kwc */
+    size_t pre_floats;   /* pre-activation tile(s) for glu; 0 otherwise */
+    size_t scratch_floats; /* sparsemax sort buffer; 0 otherwise */
+    size_t workspace_bytes;
+} c1d_plan;
+
+/* Validates the call shape and fills *plan. Sets the thread's error message. */
+c1d_status c1d_plan_make(const c1d_conv *conv, size_t batch, size_t steps, c1d_plan *plan);
+
+/* Output length and left pad for a padding mode (Keras's table); fails for
+ * a `valid` output length <= 0 and on size overflow. */
+c1d_status c1d_output_length(const c1d_config *cfg, size_t k_eff, size_t steps, size_t *l_out, size_t *pad_l);
+
+/* True for the activations that act on the whole last axis. */
+bool c1d_activation_is_axiswise(c1d_activation a);
+
+/* The thread's error message: printf-style, always returns `status`. */
+c1d_status c1d_fail(c1d_status status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Kernel table for this CPU, built once (thread-safe). */
+const c1d_kernels *c1d_kernels_get(void);
+
+/* The one allocator every library allocation goes through: 64-byte aligned,
+ * refuses more than C1D_MAX_ALLOC_BYTES, NULL on failure (no message). */
+void *c1d_alloc(size_t bytes);
+void c1d_free(void *p);
+
+/* Checked size arithmetic: false on overflow. */
+static inline bool c1d_mul(size_t a, size_t b, size_t *out) { return !__builtin_mul_overflow(a, b, out); }
+static inline bool c1d_add(size_t a, size_t b, size_t *out) { return !__builtin_add_overflow(a, b, out); }
+
+/* The one narrowing to a BLAS int; callers have checked with c1d_fits_int. */
+static inline bool c1d_fits_int(size_t v) { return v <= (size_t)INT32_MAX; }
+static inline int c1d_to_int(size_t v) { return (int)v; }
+
+#endif

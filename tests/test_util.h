@@ -1,0 +1,49 @@
+/* test_util.h: seeded data, canaries and the tolerance checks every suite
+ * shares (RELIABILITY.md, "Tolerance for fp32 comparisons"). */
+#ifndef C1D_TEST_UTIL_H
+#define C1D_TEST_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "c1d.h"
+
+/* splitmix64: a small seeded generator, the same stream on every machine. */
+uint64_t tu_next(uint64_t *state);
+/* Uniform floats in [lo, hi). */
+void tu_fill_uniform(float *x, size_t n, uint64_t *state, float lo, float hi);
+/* Integers in [lo, hi] stored as floats (the exact tier). */
+void tu_fill_int(float *x, size_t n, uint64_t *state, int lo, int hi);
+
+/* A float buffer of n elements followed by guard elements, all set to a
+ * canary bit pattern; tu_canary_intact checks the first n + guard floats. */
+#define TU_GUARD 16
+float *tu_canary_alloc(size_t n);
+bool tu_canary_intact(const float *p, size_t n);
+bool tu_guard_intact(const float *p, size_t n); /* only the guard after n */
+
+/* Outcome of comparing one forward call with the reference. */
+typedef struct tu_report {
+    size_t checked;      /* elements compared */
+    size_t failures;     /* elements outside their tolerance */
+    double worst_ratio;  /* max |got - expected| / tolerance over finite elements */
+    char first_failure[320];
+} tu_report;
+
+/* Runs the layer (config cfg, kernel w, bias b or NULL) on x with c1d and
+ * compares with the reference, tier 2 ("random float") tolerance:
+ * pre-activation |got - r| <= u|r| + 4 sqrt(n) u S, propagated through the
+ * activation; for the axis-wise activations (softmax, log_softmax,
+ * sparsemax, glu) the pre-activation is checked first (a linear twin of the
+ * layer) and the activation is then checked on it with rounding-only
+ * tolerances. Returns false when c1d itself failed (report.first_failure
+ * holds c1d's message). */
+bool tu_check_forward(const c1d_config *cfg, size_t c_in, size_t batch, size_t steps, const float *x,
+                      const float *w, const float *b, tu_report *report);
+
+/* c1d output for a layer, in a new buffer (NULL and message on failure). */
+float *tu_run(const c1d_config *cfg, size_t c_in, size_t batch, size_t steps, const float *x, const float *w,
+              const float *b, size_t *out_elems);
+
+#endif
