@@ -1,0 +1,187 @@
+/* test_conv.c: the layer object: create/destroy, weights, output shape and
+ * workspace queries, and their failures (nothing changed on failure). */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "c1d.h"
+#include "reference.h"
+#include "test_util.h"
+
+#define ASSERT_FAILS(call, status, word)                                                                  \
+    do {                                                                                                  \
+        ck_assert_int_eq((call), (status));                                                               \
+        ck_assert_msg(strstr(c1d_last_error(), (word)) != NULL, "message '%s' lacks '%s'", c1d_last_error(), \
+                      (word));                                                                            \
+    } while (0)
+
+START_TEST(create_and_destroy) {
+    c1d_config cfg = c1d_config_default(8, 3);
+    cfg.groups = 2;
+    c1d_conv *conv = NULL;
+    ck_assert_int_eq(c1d_conv_create(&cfg, 6, &conv), C1D_OK);
+    ck_assert_ptr_nonnull(conv);
+    c1d_config got;
+    size_t c_in = 0;
+    ck_assert_int_eq(c1d_conv_get_config(conv, &got, &c_in), C1D_OK);
+    ck_assert_uint_eq(c_in, 6);
+    ck_assert_mem_eq(&got, &cfg, sizeof cfg);
+    ck_assert_int_eq(c1d_conv_get_config(conv, NULL, NULL), C1D_OK);
+    c1d_conv_destroy(conv);
+    c1d_conv_destroy(NULL);
+}
+END_TEST
+
+START_TEST(create_rejects) {
+    c1d_config cfg = c1d_config_default(8, 3);
+    c1d_conv *conv = (c1d_conv *)&cfg; /* a sentinel: must stay unchanged */
+    c1d_conv *const sentinel = conv;
+    ASSERT_FAILS(c1d_conv_create(&cfg, 0, &conv), C1D_INVALID_ARG, "in_channels");
+    cfg.groups = 4;
+    ASSERT_FAILS(c1d_conv_create(&cfg, 6, &conv), C1D_INVALID_ARG, "the input has 6 channels");
+    ASSERT_FAILS(c1d_conv_create(NULL, 6, &conv), C1D_INVALID_ARG, "config");
+    ASSERT_FAILS(c1d_conv_create(&cfg, 8, NULL), C1D_INVALID_ARG, "conv");
+    ck_assert_ptr_eq(conv, sentinel);
+    /* The GEMM reduction length must fit the BLAS int (C9), the kernel the allocation cap. */
+    cfg = c1d_config_default(1, (size_t)1 << 20);
+    ASSERT_FAILS(c1d_conv_create(&cfg, (size_t)1 << 12, &conv), C1D_TOO_LARGE, "BLAS int");
+    cfg = c1d_config_default(1 << 16, 1 << 10);
+    ASSERT_FAILS(c1d_conv_create(&cfg, 8, &conv), C1D_TOO_LARGE, "cap");
+    cfg = c1d_config_default(1, SIZE_MAX / 4);
+    ASSERT_FAILS(c1d_conv_create(&cfg, SIZE_MAX / 4, &conv), C1D_TOO_LARGE, "kernel_size");
+    ck_assert_ptr_eq(conv, sentinel);
+}
+END_TEST
+
+START_TEST(weights_are_shape_checked) {
+    c1d_config cfg = c1d_config_default(4, 3);
+    cfg.groups = 2;
+    c1d_conv *conv;
+    ck_assert_int_eq(c1d_conv_create(&cfg, 6, &conv), C1D_OK);
+    float w[3 * 3 * 4], b[4] = {1, 2, 3, 4};
+    memset(w, 0, sizeof w);
+    ASSERT_FAILS(c1d_conv_set_kernel(conv, w, 3, 6, 4), C1D_SHAPE_MISMATCH, "expected shape (3, 3, 4), got (3, 6, 4)");
+    ASSERT_FAILS(c1d_conv_set_kernel(conv, w, 4, 3, 3), C1D_SHAPE_MISMATCH, "kernel");
+    ASSERT_FAILS(c1d_conv_set_kernel(conv, NULL, 3, 3, 4), C1D_INVALID_ARG, "kernel");
+    ASSERT_FAILS(c1d_conv_set_kernel(NULL, w, 3, 3, 4), C1D_INVALID_ARG, "conv");
+    ASSERT_FAILS(c1d_conv_set_kernel(conv, (const float *)((const char *)w + 2), 3, 3, 4), C1D_INVALID_ARG, "aligned");
+    ASSERT_FAILS(c1d_conv_set_bias(conv, b, 5), C1D_SHAPE_MISMATCH, "expected shape (4,), got (5,)");
+    ASSERT_FAILS(c1d_conv_set_bias(conv, NULL, 4), C1D_INVALID_ARG, "bias");
+    ck_assert_int_eq(c1d_conv_set_kernel(conv, w, 3, 3, 4), C1D_OK);
+    ck_assert_int_eq(c1d_conv_set_bias(conv, b, 4), C1D_OK);
+    c1d_conv_destroy(conv);
+    cfg.use_bias = false;
+    ck_assert_int_eq(c1d_conv_create(&cfg, 6, &conv), C1D_OK);
+    ASSERT_FAILS(c1d_conv_set_bias(conv, b, 4), C1D_INVALID_ARG, "use_bias=false");
+    c1d_conv_destroy(conv);
+}
+END_TEST
+
+/* Setting weights copies them: later changes to the caller's arrays do not
+ * reach the layer, and the bias starts at Keras's default (zeros). */
+START_TEST(weights_are_copied) {
+    c1d_config cfg = c1d_config_default(2, 1);
+    c1d_conv *conv;
+    ck_assert_int_eq(c1d_conv_create(&cfg, 1, &conv), C1D_OK);
+    float w[2] = {2, -3}, x[3] = {1, 2, 3}, y[6];
+    ck_assert_int_eq(c1d_conv_set_kernel(conv, w, 1, 1, 2), C1D_OK);
+    w[0] = 100;
+    ck_assert_int_eq(c1d_conv_forward(conv, 1, 3, x, y, NULL, 0), C1D_OK);
+    const float want[6] = {2, -3, 4, -6, 6, -9};
+    for (int i = 0; i < 6; i++) ck_assert_float_eq(y[i], want[i]);
+    c1d_conv_destroy(conv);
+}
+END_TEST
+
+/* Output shape in both layouts, with glu halving the last axis. */
+START_TEST(output_shapes) {
+    c1d_config cfg = c1d_config_default(6, 3);
+    cfg.strides = 2;
+    cfg.padding = C1D_PADDING_SAME;
+    c1d_conv *conv;
+    size_t shape[3];
+    ck_assert_int_eq(c1d_conv_create(&cfg, 4, &conv), C1D_OK);
+    ck_assert_int_eq(c1d_conv_output_shape(conv, 5, 11, shape), C1D_OK);
+    ck_assert_uint_eq(shape[0], 5);
+    ck_assert_uint_eq(shape[1], 6);
+    ck_assert_uint_eq(shape[2], 6);
+    ASSERT_FAILS(c1d_conv_output_shape(conv, 5, 11, NULL), C1D_INVALID_ARG, "shape");
+    ASSERT_FAILS(c1d_conv_output_shape(NULL, 5, 11, shape), C1D_INVALID_ARG, "conv");
+    c1d_conv_destroy(conv);
+    cfg.data_format = C1D_CHANNELS_FIRST;
+    cfg.activation = C1D_ACTIVATION_GLU;
+    ck_assert_int_eq(c1d_conv_create(&cfg, 4, &conv), C1D_OK);
+    ck_assert_int_eq(c1d_conv_output_shape(conv, 5, 12, shape), C1D_OK);
+    ck_assert_uint_eq(shape[1], 6);
+    ck_assert_uint_eq(shape[2], 3);
+    shape[2] = 99;
+    ASSERT_FAILS(c1d_conv_output_shape(conv, 5, 9, shape), C1D_INVALID_ARG, "must be even");
+    ck_assert_uint_eq(shape[2], 99);
+    c1d_conv_destroy(conv);
+    cfg.data_format = C1D_CHANNELS_LAST;
+    ck_assert_int_eq(c1d_conv_create(&cfg, 4, &conv), C1D_OK);
+    ck_assert_int_eq(c1d_conv_output_shape(conv, 5, 11, shape), C1D_OK);
+    ck_assert_uint_eq(shape[1], 6);
+    ck_assert_uint_eq(shape[2], 3);
+    c1d_conv_destroy(conv);
+}
+END_TEST
+
+/* The workspace is bounded whatever the sequence length (documented bound),
+ * and a caller buffer of exactly that size at any alignment works. */
+START_TEST(workspace_is_bounded) {
+    c1d_config cfg = c1d_config_default(64, 5);
+    cfg.padding = C1D_PADDING_SAME;
+    cfg.data_format = (c1d_data_format)_i;
+    c1d_conv *conv;
+    ck_assert_int_eq(c1d_conv_create(&cfg, 32, &conv), C1D_OK);
+    const size_t kwc = 5 * 32, wide = kwc > 64 ? kwc : 64;
+    const size_t bound = 3 * (C1D_TILE_BYTES > 4 * wide ? C1D_TILE_BYTES : 4 * wide) + 64;
+    size_t prev = 0;
+    for (size_t L = 1; L <= ((size_t)1 << 24); L *= 8) {
+        size_t bytes;
+        ck_assert_int_eq(c1d_conv_workspace_size(conv, 3, L, &bytes), C1D_OK);
+        ck_assert_uint_le(bytes, bound);
+        ck_assert_uint_ge(bytes, prev);
+        prev = bytes;
+    }
+    ck_assert_uint_eq(prev, (C1D_TILE_BYTES / (4 * kwc)) * kwc * 4 + 64);
+    size_t bytes;
+    ASSERT_FAILS(c1d_conv_workspace_size(conv, 3, 10, NULL), C1D_INVALID_ARG, "bytes");
+    ck_assert_int_eq(c1d_conv_workspace_size(conv, 2, 301, &bytes), C1D_OK);
+    float *w = malloc(5 * 32 * 64 * sizeof(float)), *x = malloc(2 * 301 * 32 * sizeof(float));
+    uint64_t seed = 3;
+    tu_fill_uniform(w, 5 * 32 * 64, &seed, -1, 1);
+    tu_fill_uniform(x, 2 * 301 * 32, &seed, -1, 1);
+    ck_assert_int_eq(c1d_conv_set_kernel(conv, w, 5, 32, 64), C1D_OK);
+    float *y1 = malloc(2 * 301 * 64 * sizeof(float)), *y2 = malloc(2 * 301 * 64 * sizeof(float));
+    char *ws = malloc(bytes + 3);
+    ck_assert_int_eq(c1d_conv_forward(conv, 2, 301, x, y1, NULL, 0), C1D_OK);
+    ck_assert_int_eq(c1d_conv_forward(conv, 2, 301, x, y2, ws + 3, bytes), C1D_OK);
+    ck_assert_mem_eq(y1, y2, 2 * 301 * 64 * sizeof(float));
+    free(ws);
+    free(y1);
+    free(y2);
+    free(w);
+    free(x);
+    c1d_conv_destroy(conv);
+}
+END_TEST
+
+int main(void) {
+    Suite *s = suite_create("conv");
+    TCase *tc = tcase_create("conv");
+    tcase_add_test(tc, create_and_destroy);
+    tcase_add_test(tc, create_rejects);
+    tcase_add_test(tc, weights_are_shape_checked);
+    tcase_add_test(tc, weights_are_copied);
+    tcase_add_test(tc, output_shapes);
+    tcase_add_loop_test(tc, workspace_is_bounded, 0, 2);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
