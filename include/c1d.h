@@ -284,6 +284,29 @@ C1D_API c1d_status c1d_conv_workspace_size(const c1d_conv *conv, size_t batch, s
 C1D_API c1d_status c1d_conv_forward(const c1d_conv *conv, size_t batch, size_t steps, const float *input,
                                     float *output, void *workspace, size_t workspace_bytes);
 
+/// How c1d computes a layer. c1d chooses at create time
+/// (`C1D_PATH_AUTO`); `c1d_conv_path` reports the choice and the reason, and
+/// `c1d_conv_set_path` forces a path, so that users and tests can compare
+/// paths. Every path computes the same function (within the tolerances the
+/// tests check); they differ in speed.
+typedef enum c1d_path {
+    C1D_PATH_AUTO = 0,         ///< Let c1d choose (the default).
+    C1D_PATH_IM2COL_GEMM = 1,  ///< General: im2col tiles and one cblas_sgemm per group. Runs every layer.
+    C1D_PATH_DEPTHWISE = 2,    ///< Direct loops, no GEMM; only for one input channel per group (depthwise, or 1 channel).
+} c1d_path;
+
+/// Name of a path ("auto", "im2col_gemm", "depthwise"); NULL if out of range.
+C1D_API const char *c1d_path_name(c1d_path path);
+
+/// Forces how the layer is computed (`C1D_PATH_AUTO` restores c1d's
+/// choice). C1D_UNSUPPORTED if the path cannot compute this layer; the
+/// layer is then unchanged. Not to be called while forward calls run.
+C1D_API c1d_status c1d_conv_set_path(c1d_conv *conv, c1d_path path);
+
+/// The path forward calls will take and a one-line reason (static string).
+/// Either output may be NULL.
+C1D_API c1d_status c1d_conv_path(const c1d_conv *conv, c1d_path *path, const char **reason);
+
 /// @name Keras configs as JSON (`get_config()` / `from_config()`)
 /// A `c1d_keras_config` is a whole Keras Conv1D config: the forward-pass
 /// fields (`c1d_config`) plus everything else Keras stores (name, trainable,

@@ -31,6 +31,15 @@ typedef void (*c1d_im2col_nwc_fn)(const float *x, size_t l_in, size_t ldx, size_
 typedef void (*c1d_im2col_ncw_fn)(const float *x, size_t l_in, size_t c_in_g, size_t kw, size_t s,
                                   size_t d, size_t pad_l, size_t t0, size_t cols, float *col);
 
+/* Direct depthwise convolution (c_in_g = 1, m = f_g filters per channel),
+ * pre-activation without bias, output steps [t0, t0 + rows) of one item.
+ * channels_last: x [l_in][c], w [kw][c * m], y [rows][c * m]. */
+typedef void (*c1d_dwconv_nwc_fn)(const float *x, size_t l_in, size_t c, size_t m, const float *w, size_t kw,
+                                  size_t s, size_t d, size_t pad_l, size_t t0, size_t rows, float *y);
+/* channels_first: x [c][l_in], w [kw][c * m], y [c * m][ldy] (columns 0 .. cols). */
+typedef void (*c1d_dwconv_ncw_fn)(const float *x, size_t l_in, size_t c, size_t m, const float *w, size_t kw,
+                                  size_t s, size_t d, size_t pad_l, size_t t0, size_t cols, float *y, size_t ldy);
+
 /* y[i] += b[i] for i < n. */
 typedef void (*c1d_add_vector_fn)(float *y, const float *b, size_t n);
 
@@ -49,6 +58,8 @@ typedef struct c1d_kernels {
     const char *isa;
     c1d_im2col_nwc_fn im2col_nwc;
     c1d_im2col_ncw_fn im2col_ncw;
+    c1d_dwconv_nwc_fn dwconv_nwc;
+    c1d_dwconv_ncw_fn dwconv_ncw;
     c1d_add_vector_fn add_vector;
     c1d_add_scalar_fn add_scalar;
     c1d_activation_fn activation[C1D_ACTIVATION_COUNT_];

@@ -36,6 +36,7 @@ c1d_status c1d_conv_create(const c1d_config *config, size_t in_channels, c1d_con
     conv->kwc = kwc;
     conv->k_eff = config->dilation_rate * (config->kernel_size - 1) + 1;
     conv->kernels = c1d_kernels_get();
+    conv->path = c1d_path_choose(conv, &conv->path_reason);
     conv->w = c1d_alloc(w_bytes);
     if (config->use_bias) conv->b = c1d_alloc(config->filters * sizeof(float));
     if (!conv->w || (config->use_bias && !conv->b)) {

@@ -64,7 +64,7 @@ c1d_status c1d_plan_make(const c1d_conv *conv, size_t batch, size_t steps, c1d_p
     size_t per_tile = C1D_TILE_BYTES / (sizeof(float) * wide);
     if (per_tile == 0) per_tile = 1;
     p->tile = min_size(per_tile, cl ? p->l_out : p->out_steps);
-    p->col_floats = p->tile * conv->kwc;
+    p->col_floats = conv->path == C1D_PATH_DEPTHWISE ? 0 : p->tile * conv->kwc;
     if (glu) p->pre_floats = cl ? p->tile * f : 2 * f * p->tile;
     if (cfg->activation == C1D_ACTIVATION_SPARSEMAX) p->scratch_floats = cl ? f : p->l_out;
     size_t floats = round_up16(p->col_floats) + round_up16(p->pre_floats) + round_up16(p->scratch_floats);
@@ -89,6 +89,11 @@ static void tile_nwc(const c1d_conv *conv, const c1d_plan *p, const float *xn, s
                      float *col, float *dst) {
     const c1d_config *cfg = &conv->cfg;
     const size_t f = cfg->filters;
+    if (conv->path == C1D_PATH_DEPTHWISE) { /* c_in_g = 1: channels c = groups, m = f_g */
+        conv->kernels->dwconv_nwc(xn, p->l_in, cfg->groups, conv->f_g, conv->w, cfg->kernel_size, cfg->strides,
+                                  cfg->dilation_rate, p->pad_l, t0, rows, dst);
+        return;
+    }
     for (size_t g = 0; g < cfg->groups; g++) {
         /* col: [rows][kwc], ld = kwc */
         conv->kernels->im2col_nwc(xn + g * conv->c_in_g, p->l_in, conv->c_in, conv->c_in_g, cfg->kernel_size,
@@ -130,6 +135,11 @@ static void run_nwc(const c1d_conv *conv, const c1d_plan *p, const float *x, flo
 static void tile_ncw(const c1d_conv *conv, const c1d_plan *p, const float *xn, size_t t0, size_t cols,
                      float *col, float *dst, size_t ldd) {
     const c1d_config *cfg = &conv->cfg;
+    if (conv->path == C1D_PATH_DEPTHWISE) {
+        conv->kernels->dwconv_ncw(xn, p->l_in, cfg->groups, conv->f_g, conv->w, cfg->kernel_size, cfg->strides,
+                                  cfg->dilation_rate, p->pad_l, t0, cols, dst, ldd);
+        return;
+    }
     for (size_t g = 0; g < cfg->groups; g++) {
         /* col: [kwc][cols], ld = cols */
         conv->kernels->im2col_ncw(xn + g * conv->c_in_g * p->l_in, p->l_in, conv->c_in_g, cfg->kernel_size,

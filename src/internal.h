@@ -22,6 +22,8 @@ struct c1d_conv {
     float *w;            /* [kernel_size][c_in_g][filters], 64-byte aligned */
     float *b;            /* [filters], zeros until set; NULL without use_bias */
     bool kernel_set;
+    c1d_path path;          /* never C1D_PATH_AUTO: resolved at create and set_path */
+    const char *path_reason;
     const c1d_kernels *kernels;
 };
 
@@ -47,6 +49,9 @@ c1d_status c1d_plan_make(const c1d_conv *conv, size_t batch, size_t steps, c1d_p
 /* Output length and left pad for a padding mode (Keras's table); fails for
  * a `valid` output length <= 0 and on size overflow. */
 c1d_status c1d_output_length(const c1d_config *cfg, size_t k_eff, size_t steps, size_t *l_out, size_t *pad_l);
+
+/* c1d's choice of path for a layer, and why. */
+c1d_path c1d_path_choose(const c1d_conv *conv, const char **reason);
 
 /* True for the activations that act on the whole last axis. */
 bool c1d_activation_is_axiswise(c1d_activation a);

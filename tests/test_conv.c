@@ -169,6 +169,40 @@ START_TEST(workspace_is_bounded) {
 }
 END_TEST
 
+/* The path is chosen at create, visible with its reason, and can be forced. */
+START_TEST(paths) {
+    c1d_config cfg = c1d_config_default(16, 3);
+    cfg.groups = 8;
+    c1d_conv *dw, *dense;
+    ck_assert_int_eq(c1d_conv_create(&cfg, 8, &dw), C1D_OK);
+    ck_assert_int_eq(c1d_conv_create(&cfg, 16, &dense), C1D_OK);
+    c1d_path p = C1D_PATH_AUTO;
+    const char *why = NULL;
+    ck_assert_int_eq(c1d_conv_path(dw, &p, &why), C1D_OK);
+    ck_assert_int_eq(p, C1D_PATH_DEPTHWISE);
+    ck_assert_ptr_nonnull(strstr(why, "one input channel per group"));
+    ck_assert_int_eq(c1d_conv_path(dense, &p, NULL), C1D_OK);
+    ck_assert_int_eq(p, C1D_PATH_IM2COL_GEMM);
+    ck_assert_int_eq(c1d_conv_set_path(dw, C1D_PATH_IM2COL_GEMM), C1D_OK);
+    ck_assert_int_eq(c1d_conv_path(dw, &p, &why), C1D_OK);
+    ck_assert_int_eq(p, C1D_PATH_IM2COL_GEMM);
+    ck_assert_str_eq(why, "forced by c1d_conv_set_path");
+    ck_assert_int_eq(c1d_conv_set_path(dw, C1D_PATH_AUTO), C1D_OK);
+    ck_assert_int_eq(c1d_conv_path(dw, &p, NULL), C1D_OK);
+    ck_assert_int_eq(p, C1D_PATH_DEPTHWISE);
+    ASSERT_FAILS(c1d_conv_set_path(dense, C1D_PATH_DEPTHWISE), C1D_UNSUPPORTED, "in_channels / groups = 2");
+    ASSERT_FAILS(c1d_conv_set_path(dense, (c1d_path)9), C1D_INVALID_ARG, "path");
+    ck_assert_int_eq(c1d_conv_path(dense, &p, NULL), C1D_OK);
+    ck_assert_int_eq(p, C1D_PATH_IM2COL_GEMM);
+    ASSERT_FAILS(c1d_conv_path(NULL, &p, NULL), C1D_INVALID_ARG, "conv");
+    ASSERT_FAILS(c1d_conv_set_path(NULL, C1D_PATH_AUTO), C1D_INVALID_ARG, "conv");
+    ck_assert_str_eq(c1d_path_name(C1D_PATH_DEPTHWISE), "depthwise");
+    ck_assert_ptr_null(c1d_path_name((c1d_path)9));
+    c1d_conv_destroy(dw);
+    c1d_conv_destroy(dense);
+}
+END_TEST
+
 int main(void) {
     Suite *s = suite_create("conv");
     TCase *tc = tcase_create("conv");
@@ -178,6 +212,7 @@ int main(void) {
     tcase_add_test(tc, weights_are_copied);
     tcase_add_test(tc, output_shapes);
     tcase_add_loop_test(tc, workspace_is_bounded, 0, 2);
+    tcase_add_test(tc, paths);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

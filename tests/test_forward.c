@@ -58,9 +58,10 @@ static const size_t filter_counts[] = {1, 2, 16, 33};
  * test plan 5. Channels, filters, activation, bias and batch rotate with a
  * counter so that every value meets every other axis many times. */
 START_TEST(random_grid) {
-    size_t cases = 0, rejected = 0, counter = (size_t)_i * 7919u;
+    size_t cases = 0, rejected = 0, counter = (size_t)(_i % 3) * 7919u;
     double worst = 0;
-    const c1d_padding padding = (c1d_padding)_i;
+    const c1d_padding padding = (c1d_padding)(_i % 3);
+    tu_forced_path = _i < 3 ? C1D_PATH_AUTO : C1D_PATH_IM2COL_GEMM;
     for (size_t sd = 0; sd < 5; sd++)
         for (size_t ki = 0; ki < 5; ki++)
             for (int fmt = 0; fmt < 2; fmt++)
@@ -107,8 +108,9 @@ START_TEST(random_grid) {
                         cases++;
                     }
                 }
-    printf("random grid, padding=%s: %zu cases checked, %zu rejected as Keras does, worst error %.3f of tolerance\n",
-           c1d_padding_name(padding), cases, rejected, worst);
+    printf("random grid, padding=%s, path=%s: %zu cases checked, %zu rejected as Keras does, worst error %.3f of "
+           "tolerance\n",
+           c1d_padding_name(padding), c1d_path_name(tu_forced_path), cases, rejected, worst);
 }
 END_TEST
 
@@ -141,10 +143,18 @@ static const named_case named_cases[] = {
     {"depthwise x3 causal", 48, 4, 1, 1, 16, C1D_PADDING_CAUSAL, C1D_CHANNELS_LAST, C1D_ACTIVATION_SILU, 16, 2, 37},
     {"strided causal", 5, 3, 3, 1, 1, C1D_PADDING_CAUSAL, C1D_CHANNELS_FIRST, C1D_ACTIVATION_LINEAR, 4, 2, 17},
     {"grouped tiles", 64, 3, 2, 1, 8, C1D_PADDING_SAME, C1D_CHANNELS_FIRST, C1D_ACTIVATION_GELU, 256, 2, 257},
+    {"conformer-like depthwise", 256, 31, 1, 1, 256, C1D_PADDING_SAME, C1D_CHANNELS_LAST, C1D_ACTIVATION_LINEAR, 256, 2, 300},
+    {"mamba-like depthwise", 1536, 4, 1, 1, 1536, C1D_PADDING_CAUSAL, C1D_CHANNELS_LAST, C1D_ACTIVATION_SILU, 1536, 1, 200},
+    {"depthwise ncw strided", 24, 5, 2, 1, 12, C1D_PADDING_SAME, C1D_CHANNELS_FIRST, C1D_ACTIVATION_RELU, 12, 2, 101},
+    {"depthwise ncw dilated", 12, 3, 1, 3, 12, C1D_PADDING_CAUSAL, C1D_CHANNELS_FIRST, C1D_ACTIVATION_TANH, 12, 2, 64},
+    {"one channel, many filters", 512, 10, 5, 1, 1, C1D_PADDING_VALID, C1D_CHANNELS_LAST, C1D_ACTIVATION_GELU, 1, 1, 1000},
+    {"one channel ncw", 40, 10, 5, 1, 1, C1D_PADDING_SAME, C1D_CHANNELS_FIRST, C1D_ACTIVATION_GELU, 1, 2, 333},
 };
 
 START_TEST(named_shapes) {
-    const named_case *nc = &named_cases[_i];
+    const size_t n_named = sizeof named_cases / sizeof *named_cases;
+    const named_case *nc = &named_cases[(size_t)_i % n_named];
+    tu_forced_path = (size_t)_i < n_named ? C1D_PATH_AUTO : C1D_PATH_IM2COL_GEMM;
     c1d_config cfg = c1d_config_default(nc->filters, nc->kernel_size);
     cfg.strides = nc->strides;
     cfg.dilation_rate = nc->dilation_rate;
@@ -153,7 +163,7 @@ START_TEST(named_shapes) {
     cfg.data_format = nc->fmt;
     cfg.activation = nc->act;
     double r = check_case(&cfg, nc->c_in, nc->batch, nc->steps, 77 + (uint64_t)_i);
-    printf("named case '%s': worst error %.3f of tolerance\n", nc->name, r);
+    printf("named case '%s', path=%s: worst error %.3f of tolerance\n", nc->name, c1d_path_name(tu_forced_path), r);
 }
 END_TEST
 
@@ -500,8 +510,8 @@ static Suite *forward_suite(void) {
     Suite *s = suite_create("forward");
     TCase *grid = tcase_create("grid");
     tcase_set_timeout(grid, 300);
-    tcase_add_loop_test(grid, random_grid, 0, 3);
-    tcase_add_loop_test(grid, named_shapes, 0, (int)(sizeof named_cases / sizeof *named_cases));
+    tcase_add_loop_test(grid, random_grid, 0, 6);
+    tcase_add_loop_test(grid, named_shapes, 0, 2 * (int)(sizeof named_cases / sizeof *named_cases));
     tcase_add_loop_test(grid, exact_tier, 0, 4);
     suite_add_tcase(s, grid);
     TCase *meta = tcase_create("metamorphic");

@@ -54,12 +54,19 @@ bool tu_guard_intact(const float *p, size_t n) {
     return true;
 }
 
+c1d_path tu_forced_path = C1D_PATH_AUTO;
+
 float *tu_run(const c1d_config *cfg, size_t c_in, size_t batch, size_t steps, const float *x, const float *w,
               const float *b, size_t *out_elems) {
     c1d_conv *conv = NULL;
     size_t shape[3];
     if (c1d_conv_create(cfg, c_in, &conv) != C1D_OK) return NULL;
     float *y = NULL;
+    c1d_status forced = c1d_conv_set_path(conv, tu_forced_path);
+    if (forced != C1D_OK && forced != C1D_UNSUPPORTED) {
+        c1d_conv_destroy(conv);
+        return NULL;
+    }
     if (c1d_conv_set_kernel(conv, w, cfg->kernel_size, c_in / cfg->groups, cfg->filters) == C1D_OK &&
         (!b || c1d_conv_set_bias(conv, b, cfg->filters) == C1D_OK) &&
         c1d_conv_output_shape(conv, batch, steps, shape) == C1D_OK) {

@@ -42,6 +42,10 @@ typedef struct tu_report {
 bool tu_check_forward(const c1d_config *cfg, size_t c_in, size_t batch, size_t steps, const float *x,
                       const float *w, const float *b, tu_report *report);
 
+/* The path tu_run forces on every layer it creates (C1D_PATH_AUTO: c1d's
+ * choice). A layer the path cannot compute runs on c1d's choice. */
+extern c1d_path tu_forced_path;
+
 /* c1d output for a layer, in a new buffer (NULL and message on failure). */
 float *tu_run(const c1d_config *cfg, size_t c_in, size_t batch, size_t steps, const float *x, const float *w,
               const float *b, size_t *out_elems);
