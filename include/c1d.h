@@ -255,10 +255,11 @@ C1D_API c1d_status c1d_conv_set_bias(c1d_conv *conv, const float *bias, size_t f
 C1D_API c1d_status c1d_conv_output_shape(const c1d_conv *conv, size_t batch, size_t steps, size_t shape[3]);
 
 /// Bytes of workspace `c1d_conv_forward` needs for this input (0 when there
-/// is nothing to compute). Bounded whatever `steps` and `batch` are: about
-/// `3 * max(C1D_TILE_BYTES, 4 * kernel_size * in_channels / groups, 4 * filters) + 64`
-/// bytes, except that `sparsemax` under channels_first adds `4 * steps_out`
-/// bytes (it sorts the whole time axis).
+/// is nothing to compute). Bounded whatever `steps` and `batch` are: per
+/// thread the call uses (see `c1d_conv_set_threads`) at most about
+/// `3 * max(C1D_TILE_BYTES, 4 * kernel_size * in_channels / groups, 4 * filters)`
+/// bytes, plus 64, except that `sparsemax` under channels_first adds
+/// `4 * steps_out` bytes per thread (it sorts the whole time axis).
 C1D_API c1d_status c1d_conv_workspace_size(const c1d_conv *conv, size_t batch, size_t steps, size_t *bytes);
 
 /// Target size in bytes of one im2col tile; see `c1d_conv_workspace_size`.
@@ -306,6 +307,22 @@ C1D_API c1d_status c1d_conv_set_path(c1d_conv *conv, c1d_path path);
 /// The path forward calls will take and a one-line reason (static string).
 /// Either output may be NULL.
 C1D_API c1d_status c1d_conv_path(const c1d_conv *conv, c1d_path *path, const char **reason);
+
+/// Most threads one forward call may use (`c1d_conv_set_threads`).
+#define C1D_MAX_THREADS 64
+
+/// Lets forward calls on this layer split their work over up to `threads`
+/// threads (1 .. C1D_MAX_THREADS; the default is 1: the calling thread
+/// only). A call starts only as many threads as its work pays for (about
+/// 3 MFLOP each) and never more than it has tiles; the calling thread
+/// works too. Results are bitwise the same for every thread count: the work
+/// is split by output tiles whose boundaries do not depend on it, and no
+/// reduction is split. Each thread calls `cblas_sgemm` itself, so with
+/// `threads` > 1 set the BLAS to one thread (`OPENBLAS_NUM_THREADS=1` or
+/// `openblas_set_num_threads(1)`), or the two will oversubscribe the cores.
+/// The workspace grows with the thread count (see `c1d_conv_workspace_size`).
+/// Not to be called while forward calls run.
+C1D_API c1d_status c1d_conv_set_threads(c1d_conv *conv, size_t threads);
 
 /// @name Keras configs as JSON (`get_config()` / `from_config()`)
 /// A `c1d_keras_config` is a whole Keras Conv1D config: the forward-pass

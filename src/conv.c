@@ -37,6 +37,7 @@ c1d_status c1d_conv_create(const c1d_config *config, size_t in_channels, c1d_con
     conv->k_eff = config->dilation_rate * (config->kernel_size - 1) + 1;
     conv->kernels = c1d_kernels_get();
     conv->path = c1d_path_choose(conv, &conv->path_reason);
+    conv->threads = 1;
     conv->w = c1d_alloc(w_bytes);
     if (config->use_bias) conv->b = c1d_alloc(config->filters * sizeof(float));
     if (!conv->w || (config->use_bias && !conv->b)) {
@@ -89,6 +90,14 @@ c1d_status c1d_conv_set_bias(c1d_conv *conv, const float *bias, size_t filters) 
         return c1d_fail(C1D_SHAPE_MISMATCH, "bias: expected shape (%zu,), got (%zu,)", conv->cfg.filters,
                         filters);
     memcpy(conv->b, bias, filters * sizeof(float));
+    return C1D_OK;
+}
+
+c1d_status c1d_conv_set_threads(c1d_conv *conv, size_t threads) {
+    if (!conv) return c1d_fail(C1D_INVALID_ARG, "conv: expected a layer, got NULL");
+    if (threads == 0 || threads > C1D_MAX_THREADS)
+        return c1d_fail(C1D_INVALID_ARG, "threads: expected 1 to %d, got %zu", C1D_MAX_THREADS, threads);
+    conv->threads = threads;
     return C1D_OK;
 }
 

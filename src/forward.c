@@ -15,6 +15,7 @@
  * the same kernel transposed, and writes straight into the output rows.
  */
 #include <cblas.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "internal.h"
@@ -67,8 +68,21 @@ c1d_status c1d_plan_make(const c1d_conv *conv, size_t batch, size_t steps, c1d_p
     p->col_floats = conv->path == C1D_PATH_DEPTHWISE ? 0 : p->tile * conv->kwc;
     if (glu) p->pre_floats = cl ? p->tile * f : 2 * f * p->tile;
     if (cfg->activation == C1D_ACTIVATION_SPARSEMAX) p->scratch_floats = cl ? f : p->l_out;
-    size_t floats = round_up16(p->col_floats) + round_up16(p->pre_floats) + round_up16(p->scratch_floats);
-    if (!c1d_mul(floats, sizeof(float), &p->workspace_bytes) ||
+    p->thread_floats = round_up16(p->col_floats) + round_up16(p->pre_floats) + round_up16(p->scratch_floats);
+
+    /* Work units: one tile of one item, or a whole item when the activation
+     * needs the whole time axis (channels_first softmax-like and glu). */
+    p->whole_items = !cl && c1d_activation_is_axiswise(cfg->activation);
+    p->tiles_per_item = p->whole_items ? 1 : (p->out_steps + p->tile - 1) / p->tile;
+    p->units = batch * p->tiles_per_item; /* <= out_floats: no overflow */
+    /* Threads: as many as asked, but each must get at least one unit and
+     * C1D_MIN_FLOP_PER_THREAD of work, or waking it costs more than it saves. */
+    double flop = 2.0 * (double)batch * (double)p->l_out * (double)f * (double)conv->kwc;
+    size_t by_work = (size_t)(flop / C1D_MIN_FLOP_PER_THREAD);
+    p->threads = min_size(min_size(conv->threads, p->units), by_work > 1 ? by_work : 1);
+
+    size_t floats;
+    if (!c1d_mul(p->thread_floats, p->threads, &floats) || !c1d_mul(floats, sizeof(float), &p->workspace_bytes) ||
         !c1d_add(p->workspace_bytes, C1D_ALIGN, &p->workspace_bytes) ||
         p->workspace_bytes > C1D_MAX_ALLOC_BYTES)
         return c1d_fail(C1D_TOO_LARGE, "workspace: the call needs more than the %zu-byte cap",
@@ -106,29 +120,28 @@ static void tile_nwc(const c1d_conv *conv, const c1d_plan *p, const float *xn, s
     }
 }
 
-static void run_nwc(const c1d_conv *conv, const c1d_plan *p, const float *x, float *y, tile_buffers *buf) {
+/* channels_last: tile `tile` of item n, then its epilogue. */
+static void unit_nwc(const c1d_conv *conv, const c1d_plan *p, const float *x, float *y, const tile_buffers *buf,
+                     size_t n, size_t tile) {
     const c1d_kernels *kern = conv->kernels;
     const size_t f = conv->cfg.filters;
     const bool glu = conv->cfg.activation == C1D_ACTIVATION_GLU;
+    const float *xn = x + n * p->l_in * conv->c_in; /* [l_in][c_in] */
+    float *yn = y + n * p->l_out * p->out_f;        /* [l_out][out_f] */
+    const size_t t0 = tile * p->tile, rows = min_size(p->tile, p->l_out - t0);
+    float *dst = glu ? buf->pre : yn + t0 * f; /* [rows][f] */
+    tile_nwc(conv, p, xn, t0, rows, buf->col, dst);
     const c1d_activation_fn act = kern->activation[conv->cfg.activation];
-    for (size_t n = 0; n < p->batch; n++) {
-        const float *xn = x + n * p->l_in * conv->c_in; /* [l_in][c_in] */
-        float *yn = y + n * p->l_out * p->out_f;        /* [l_out][out_f] */
-        for (size_t t0 = 0; t0 < p->l_out; t0 += p->tile) {
-            const size_t rows = min_size(p->tile, p->l_out - t0);
-            float *dst = glu ? buf->pre : yn + t0 * f; /* [rows][f] */
-            tile_nwc(conv, p, xn, t0, rows, buf->col, dst);
-            for (size_t i = 0; i < rows; i++) {
-                float *row = dst + i * f;
-                if (conv->b) kern->add_vector(row, conv->b, f);
-                if (glu)
-                    kern->glu(row, row + f / 2, yn + (t0 + i) * (f / 2), f / 2);
-                else
-                    act(row, f, buf->scratch);
-            }
-        }
+    for (size_t i = 0; i < rows; i++) {
+        float *row = dst + i * f;
+        if (conv->b) kern->add_vector(row, conv->b, f);
+        if (glu)
+            kern->glu(row, row + f / 2, yn + (t0 + i) * (f / 2), f / 2);
+        else
+            act(row, f, buf->scratch);
     }
 }
+
 
 /* Pre-activation (no bias) of output steps [t0, t0 + cols) of one item into
  * dst [filters][ldd]. */
@@ -157,40 +170,94 @@ static void add_bias_rows(const c1d_conv *conv, float *dst, size_t ldd, size_t c
     for (size_t f = 0; f < conv->cfg.filters; f++) conv->kernels->add_scalar(dst + f * ldd, conv->b[f], cols);
 }
 
-static void run_ncw(const c1d_conv *conv, const c1d_plan *p, const float *x, float *y, tile_buffers *buf) {
-    const c1d_kernels *kern = conv->kernels;
+/* channels_first glu, one whole item: output step t gates pre-activation t
+ * with pre-activation t + half, both computed tile by tile. */
+static void item_ncw_glu(const c1d_conv *conv, const c1d_plan *p, const float *xn, float *yn,
+                         const tile_buffers *buf) {
+    const size_t f = conv->cfg.filters, half = p->out_steps;
+    float *lo = buf->pre, *hi = buf->pre + f * p->tile; /* [f][tile] each */
+    for (size_t t0 = 0; t0 < half; t0 += p->tile) {
+        const size_t cols = min_size(p->tile, half - t0);
+        tile_ncw(conv, p, xn, t0, cols, buf->col, lo, cols);
+        tile_ncw(conv, p, xn, half + t0, cols, buf->col, hi, cols);
+        add_bias_rows(conv, lo, cols, cols);
+        add_bias_rows(conv, hi, cols, cols);
+        for (size_t i = 0; i < f; i++) conv->kernels->glu(lo + i * cols, hi + i * cols, yn + i * half + t0, cols);
+    }
+}
+
+/* channels_first: tile `tile` of item n (or the whole item, see c1d_plan). */
+static void unit_ncw(const c1d_conv *conv, const c1d_plan *p, const float *x, float *y, const tile_buffers *buf,
+                     size_t n, size_t tile) {
     const size_t f = conv->cfg.filters;
     const c1d_activation a = conv->cfg.activation;
-    const c1d_activation_fn act = kern->activation[a];
-    const bool axiswise = c1d_activation_is_axiswise(a);
-    for (size_t n = 0; n < p->batch; n++) {
-        const float *xn = x + n * conv->c_in * p->l_in;      /* [c_in][l_in] */
-        float *yn = y + n * f * p->out_steps;            /* [f][out_steps] */
-        if (a == C1D_ACTIVATION_GLU) {
-            /* Output step t gates pre-activation t with pre-activation t + half. */
-            const size_t half = p->out_steps;
-            float *lo = buf->pre, *hi = buf->pre + f * p->tile; /* [f][tile] each */
-            for (size_t t0 = 0; t0 < half; t0 += p->tile) {
-                const size_t cols = min_size(p->tile, half - t0);
-                tile_ncw(conv, p, xn, t0, cols, buf->col, lo, cols);
-                tile_ncw(conv, p, xn, half + t0, cols, buf->col, hi, cols);
-                add_bias_rows(conv, lo, cols, cols);
-                add_bias_rows(conv, hi, cols, cols);
-                for (size_t i = 0; i < f; i++) kern->glu(lo + i * cols, hi + i * cols, yn + i * half + t0, cols);
-            }
-            continue;
-        }
-        for (size_t t0 = 0; t0 < p->l_out; t0 += p->tile) {
-            const size_t cols = min_size(p->tile, p->l_out - t0);
-            float *dst = yn + t0; /* [f][cols], ld = l_out */
-            tile_ncw(conv, p, xn, t0, cols, buf->col, dst, p->l_out);
-            add_bias_rows(conv, dst, p->l_out, cols);
-            if (!axiswise)
-                for (size_t i = 0; i < f; i++) act(dst + i * p->l_out, cols, buf->scratch);
-        }
-        /* softmax-like activations need the whole time axis of each filter. */
-        if (axiswise)
-            for (size_t i = 0; i < f; i++) act(yn + i * p->l_out, p->l_out, buf->scratch);
+    const float *xn = x + n * conv->c_in * p->l_in; /* [c_in][l_in] */
+    float *yn = y + n * f * p->out_steps;           /* [f][out_steps] */
+    if (a == C1D_ACTIVATION_GLU) {
+        item_ncw_glu(conv, p, xn, yn, buf);
+        return;
+    }
+    const c1d_activation_fn act = conv->kernels->activation[a];
+    const size_t t_begin = p->whole_items ? 0 : tile * p->tile;
+    const size_t t_end = p->whole_items ? p->l_out : min_size(t_begin + p->tile, p->l_out);
+    for (size_t t0 = t_begin; t0 < t_end; t0 += p->tile) {
+        const size_t cols = min_size(p->tile, t_end - t0);
+        float *dst = yn + t0; /* [f][cols], ld = l_out */
+        tile_ncw(conv, p, xn, t0, cols, buf->col, dst, p->l_out);
+        add_bias_rows(conv, dst, p->l_out, cols);
+        if (!p->whole_items)
+            for (size_t i = 0; i < f; i++) act(dst + i * p->l_out, cols, buf->scratch);
+    }
+    /* softmax-like activations need the whole time axis of each filter. */
+    if (p->whole_items)
+        for (size_t i = 0; i < f; i++) act(yn + i * p->l_out, p->l_out, buf->scratch);
+}
+
+/* One thread's share of a call: work units [begin, end) with its own buffers. */
+typedef struct worker {
+    const c1d_conv *conv;
+    const c1d_plan *plan;
+    const float *x;
+    float *y;
+    tile_buffers buf;
+    size_t begin, end;
+} worker;
+
+static void *run_worker(void *arg) {
+    const worker *w = arg;
+    const bool cl = w->conv->cfg.data_format == C1D_CHANNELS_LAST;
+    for (size_t u = w->begin; u < w->end; u++) {
+        const size_t n = u / w->plan->tiles_per_item, tile = u % w->plan->tiles_per_item;
+        if (cl)
+            unit_nwc(w->conv, w->plan, w->x, w->y, &w->buf, n, tile);
+        else
+            unit_ncw(w->conv, w->plan, w->x, w->y, &w->buf, n, tile);
+    }
+    return NULL;
+}
+
+/* Splits the units in contiguous chunks over p->threads threads (the caller
+ * runs chunk 0). Every unit is computed the same way whoever runs it, so
+ * results do not depend on the thread count. If a thread cannot be started,
+ * the caller runs its chunk too: slower, never wrong. */
+static void run_threads(const c1d_conv *conv, const c1d_plan *p, const float *x, float *y, float *base) {
+    worker workers[C1D_MAX_THREADS];
+    pthread_t ids[C1D_MAX_THREADS];
+    bool started[C1D_MAX_THREADS] = {false};
+    const size_t t = p->threads;
+    for (size_t i = 0; i < t; i++) {
+        float *mine = base + i * p->thread_floats;
+        workers[i] = (worker){conv, p, x, y, {mine, NULL, NULL}, p->units * i / t, p->units * (i + 1) / t};
+        workers[i].buf.pre = mine + round_up16(p->col_floats);
+        workers[i].buf.scratch = workers[i].buf.pre + round_up16(p->pre_floats);
+    }
+    for (size_t i = 1; i < t; i++) started[i] = pthread_create(&ids[i], NULL, run_worker, &workers[i]) == 0;
+    run_worker(&workers[0]);
+    for (size_t i = 1; i < t; i++) {
+        if (started[i])
+            pthread_join(ids[i], NULL);
+        else
+            run_worker(&workers[i]);
     }
 }
 
@@ -231,13 +298,7 @@ c1d_status c1d_conv_forward(const c1d_conv *conv, size_t batch, size_t steps, co
             return c1d_fail(C1D_NOMEM, "workspace: out of memory allocating %zu bytes", p.workspace_bytes);
     }
     float *base = (float *)(((uintptr_t)workspace + C1D_ALIGN - 1) & ~(uintptr_t)(C1D_ALIGN - 1));
-    tile_buffers buf = {.col = base};
-    buf.pre = buf.col + round_up16(p.col_floats);
-    buf.scratch = buf.pre + round_up16(p.pre_floats);
-    if (conv->cfg.data_format == C1D_CHANNELS_LAST)
-        run_nwc(conv, &p, input, output, &buf);
-    else
-        run_ncw(conv, &p, input, output, &buf);
+    run_threads(conv, &p, input, output, base);
     c1d_free(owned);
     return C1D_OK;
 }

@@ -9,6 +9,11 @@
 #include "c1d.h"
 #include "kernels.h"
 
+/* A forward call starts a thread only for this much work (about 30 us at
+ * the GEMM rate of this machine, several times the cost of starting and
+ * joining one thread). */
+#define C1D_MIN_FLOP_PER_THREAD 3.0e6
+
 /* Alignment of every buffer c1d allocates (one AVX-512 vector / cache line). */
 #define C1D_ALIGN ((size_t)64)
 
@@ -23,6 +28,7 @@ struct c1d_conv {
     float *b;            /* [filters], zeros until set; NULL without use_bias */
     bool kernel_set;
     c1d_path path;          /* never C1D_PATH_AUTO: resolved at create and set_path */
+    size_t threads;         /* most threads a forward call may use (c1d_conv_set_threads) */
     const char *path_reason;
     const c1d_kernels *kernels;
 };
@@ -40,6 +46,11 @@ typedef struct c1d_plan {
     size_t col_floats;   /* im2col tile: tile * kwc */
     size_t pre_floats;   /* pre-activation tile(s) for glu; 0 otherwise */
     size_t scratch_floats; /* sparsemax sort buffer; 0 otherwise */
+    size_t thread_floats;  /* one thread's buffers: the three above, each 64-byte aligned */
+    bool whole_items;      /* a work unit is a whole item (channels_first softmax-like, glu) */
+    size_t tiles_per_item; /* work units per item */
+    size_t units;          /* batch * tiles_per_item */
+    size_t threads;        /* threads this call uses, 1 .. conv->threads */
     size_t workspace_bytes;
 } c1d_plan;
 

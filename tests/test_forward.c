@@ -399,6 +399,77 @@ START_TEST(nan_reaches_its_receptive_field) {
 }
 END_TEST
 
+/* Results do not depend on the thread count: the same bits for 1, 2, 3 and
+ * 7 threads, on every path and on the whole-item units (softmax, glu under
+ * channels_first), with shapes big enough that every thread gets work. */
+START_TEST(threads_do_not_change_bits) {
+    static const struct {
+        size_t filters, k, groups, c_in, batch, steps;
+        c1d_data_format fmt;
+        c1d_activation act;
+    } cases[] = {
+        {64, 5, 1, 64, 3, 2000, C1D_CHANNELS_LAST, C1D_ACTIVATION_GELU},
+        {64, 5, 1, 64, 3, 2000, C1D_CHANNELS_FIRST, C1D_ACTIVATION_TANH},
+        {64, 5, 1, 64, 5, 600, C1D_CHANNELS_FIRST, C1D_ACTIVATION_SOFTMAX},
+        {64, 5, 1, 64, 5, 600, C1D_CHANNELS_FIRST, C1D_ACTIVATION_GLU},
+        {64, 5, 1, 64, 2, 2000, C1D_CHANNELS_LAST, C1D_ACTIVATION_GLU},
+        {256, 31, 256, 256, 4, 700, C1D_CHANNELS_LAST, C1D_ACTIVATION_SILU},
+        {256, 31, 256, 256, 4, 700, C1D_CHANNELS_FIRST, C1D_ACTIVATION_LINEAR},
+        {64, 3, 8, 64, 3, 3000, C1D_CHANNELS_LAST, C1D_ACTIVATION_RELU},
+    };
+    const size_t i = (size_t)_i;
+    c1d_config cfg = c1d_config_default(cases[i].filters, cases[i].k);
+    cfg.groups = cases[i].groups;
+    cfg.padding = C1D_PADDING_SAME;
+    cfg.data_format = cases[i].fmt;
+    cfg.activation = cases[i].act;
+    layer_data d = make_layer(cfg, cases[i].c_in, cases[i].batch, cases[i].steps, 21 + i, false);
+    c1d_conv *conv;
+    ck_assert_int_eq(c1d_conv_create(&cfg, d.c_in, &conv), C1D_OK);
+    ck_assert_int_eq(c1d_conv_set_kernel(conv, d.w, cfg.kernel_size, d.c_in / cfg.groups, cfg.filters), C1D_OK);
+    ck_assert_int_eq(c1d_conv_set_bias(conv, d.b, cfg.filters), C1D_OK);
+    size_t shape[3], ws1, ws;
+    ck_assert_int_eq(c1d_conv_output_shape(conv, d.batch, d.steps, shape), C1D_OK);
+    ck_assert_int_eq(c1d_conv_workspace_size(conv, d.batch, d.steps, &ws1), C1D_OK);
+    const size_t n_out = shape[0] * shape[1] * shape[2];
+    float *serial = malloc(n_out * sizeof(float)), *par = tu_canary_alloc(n_out);
+    ck_assert_int_eq(c1d_conv_forward(conv, d.batch, d.steps, d.x, serial, NULL, 0), C1D_OK);
+    const size_t counts[] = {2, 3, 7};
+    for (size_t c = 0; c < 3; c++) {
+        ck_assert_int_eq(c1d_conv_set_threads(conv, counts[c]), C1D_OK);
+        ck_assert_int_eq(c1d_conv_workspace_size(conv, d.batch, d.steps, &ws), C1D_OK);
+        ck_assert_uint_ge(ws, ws1);
+        ck_assert_int_eq(c1d_conv_forward(conv, d.batch, d.steps, d.x, par, NULL, 0), C1D_OK);
+        ck_assert_msg(memcmp(serial, par, n_out * sizeof(float)) == 0, "case %zu, %zu threads: bits differ", i,
+                      counts[c]);
+        ck_assert(tu_guard_intact(par, n_out));
+    }
+    free(serial);
+    free(par);
+    c1d_conv_destroy(conv);
+    free_layer(&d);
+}
+END_TEST
+
+START_TEST(threads_are_validated) {
+    c1d_config cfg = c1d_config_default(4, 3);
+    c1d_conv *conv;
+    ck_assert_int_eq(c1d_conv_create(&cfg, 4, &conv), C1D_OK);
+    ck_assert_int_eq(c1d_conv_set_threads(conv, 0), C1D_INVALID_ARG);
+    ck_assert_ptr_nonnull(strstr(c1d_last_error(), "threads"));
+    ck_assert_int_eq(c1d_conv_set_threads(conv, C1D_MAX_THREADS + 1), C1D_INVALID_ARG);
+    ck_assert_int_eq(c1d_conv_set_threads(NULL, 2), C1D_INVALID_ARG);
+    ck_assert_int_eq(c1d_conv_set_threads(conv, C1D_MAX_THREADS), C1D_OK);
+    /* A tiny call still runs on one thread: its workspace is one thread's. */
+    size_t ws_many, ws_one;
+    ck_assert_int_eq(c1d_conv_workspace_size(conv, 1, 8, &ws_many), C1D_OK);
+    ck_assert_int_eq(c1d_conv_set_threads(conv, 1), C1D_OK);
+    ck_assert_int_eq(c1d_conv_workspace_size(conv, 1, 8, &ws_one), C1D_OK);
+    ck_assert_uint_eq(ws_many, ws_one);
+    c1d_conv_destroy(conv);
+}
+END_TEST
+
 /* ---- status paths: every failure leaves the output as it was ---- */
 
 typedef struct fixture {
@@ -521,6 +592,11 @@ static Suite *forward_suite(void) {
     tcase_add_loop_test(meta, batch_equals_items, 0, 4);
     tcase_add_loop_test(meta, nan_reaches_its_receptive_field, 0, 3);
     suite_add_tcase(s, meta);
+    TCase *threads = tcase_create("threads");
+    tcase_set_timeout(threads, 120);
+    tcase_add_loop_test(threads, threads_do_not_change_bits, 0, 8);
+    tcase_add_test(threads, threads_are_validated);
+    suite_add_tcase(s, threads);
     TCase *status = tcase_create("status");
     tcase_add_test(status, forward_status_paths);
     tcase_add_test(status, forward_before_kernel);
