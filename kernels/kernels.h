@@ -69,4 +69,10 @@ typedef struct c1d_kernels {
 /* Fills every entry with the portable C kernels. */
 void c1d_kernels_init__scalar(c1d_kernels *table);
 
+/* Overwrite the entries their ISA implements, on a table filled by the
+ * previous ISA's init (scalar, then avx2, then avx512). x86 only; call only
+ * when the CPU and the OS support the ISA (see src/dispatch.c). */
+void c1d_kernels_init__avx2(c1d_kernels *table);
+void c1d_kernels_init__avx512(c1d_kernels *table);
+
 #endif

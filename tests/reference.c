@@ -64,6 +64,10 @@ void ref_conv1d(const c1d_config *cfg, size_t c_in, size_t batch, size_t steps, 
             }
 }
 
+/* numpy's maximum/minimum: NaN if either argument is NaN (unlike fmax). */
+static double np_maximum(double a, double b) { return isnan(a) || isnan(b) ? NAN : (a > b ? a : b); }
+static double np_minimum(double a, double b) { return isnan(a) || isnan(b) ? NAN : (a < b ? a : b); }
+
 static double sigmoid(double v) { return 1.0 / (1.0 + exp(-v)); }
 static double softplus(double v) { return v > 0 ? v + log1p(exp(-v)) : log1p(exp(v)); }
 static double hard_sigmoid(double v) {
@@ -78,9 +82,9 @@ double ref_activation(c1d_activation a, double v) {
     case C1D_ACTIVATION_RELU: return v < 0 ? 0 : v;
     case C1D_ACTIVATION_RELU6: return v < 0 ? 0 : (v > 6 ? 6 : v);
     case C1D_ACTIVATION_LEAKY_RELU: return v >= 0 ? v : 0.2 * v;
-    case C1D_ACTIVATION_ELU: return v > 0 ? v : exp(v) - 1.0;
-    case C1D_ACTIVATION_SELU: return v > 0 ? scale * v : scale * alpha * (exp(v) - 1.0);
-    case C1D_ACTIVATION_CELU: return (v > 0 ? v : 0) + expm1(v < 0 ? v : 0);
+    case C1D_ACTIVATION_ELU: return v > 0 ? v : expm1(v);
+    case C1D_ACTIVATION_SELU: return v > 0 ? scale * v : scale * alpha * expm1(v);
+    case C1D_ACTIVATION_CELU: return np_maximum(v, 0) + expm1(np_minimum(v, 0));
     case C1D_ACTIVATION_SIGMOID: return sigmoid(v);
     case C1D_ACTIVATION_HARD_SIGMOID: return hard_sigmoid(v);
     case C1D_ACTIVATION_SPARSE_SIGMOID: return v <= -1 ? 0 : (v >= 1 ? 1 : (v + 1) / 2);

@@ -36,7 +36,7 @@ float *tu_canary_alloc(size_t n) {
     return p;
 }
 
-static bool is_canary(const float *p) {
+bool tu_is_canary(const float *p) {
     uint32_t v;
     memcpy(&v, p, sizeof v);
     return v == canary_bits;
@@ -44,13 +44,13 @@ static bool is_canary(const float *p) {
 
 bool tu_canary_intact(const float *p, size_t n) {
     for (size_t i = 0; i < n + TU_GUARD; i++)
-        if (!is_canary(p + i)) return false;
+        if (!tu_is_canary(p + i)) return false;
     return true;
 }
 
 bool tu_guard_intact(const float *p, size_t n) {
     for (size_t i = n; i < n + TU_GUARD; i++)
-        if (!is_canary(p + i)) return false;
+        if (!tu_is_canary(p + i)) return false;
     return true;
 }
 

@@ -22,6 +22,7 @@ void tu_fill_int(float *x, size_t n, uint64_t *state, int lo, int hi);
 float *tu_canary_alloc(size_t n);
 bool tu_canary_intact(const float *p, size_t n);
 bool tu_guard_intact(const float *p, size_t n); /* only the guard after n */
+bool tu_is_canary(const float *p);               /* one element */
 
 /* Outcome of comparing one forward call with the reference. */
 typedef struct tu_report {

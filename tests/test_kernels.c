@@ -1,0 +1,735 @@
+/* test_kernels.c: every kernel table entry of every ISA this CPU has, against
+ * the scalar kernel and against double-precision references.
+ *
+ * ISAs the CPU lacks are skipped with a printed reason (the test passes).
+ * Epilogue kernels run on sizes that hit every tail of 8- and 16-lane code
+ * (0, 1, 15, 16, 17, 31, 32, 33, 61, 1000), on seeded random inputs in three
+ * ranges plus the special values, with the error bounds measured for the
+ * vector kernels (see kernels/avx2/epilogue_avx2.c) asserted; a canary after
+ * the vector catches writes past n, and a PROT_NONE page right after (or
+ * right before) the data turns any read outside [0, n) into a crash. im2col
+ * runs both layouts over stride, dilation and padding grids against a direct
+ * loop, with tiles starting inside the left padding and running past the
+ * right edge.
+ */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
+#include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kernels.h"
+#include "reference.h"
+#include "test_util.h"
+
+/* Check records every passing ck_assert (a write to its message file in fork
+ * mode), which costs seconds over millions of elements: loops test with
+ * CHECK, which calls Check only on failure. */
+#define CHECK(cond, ...)                                \
+    do {                                                \
+        if (!(cond)) ck_abort_msg(__VA_ARGS__);         \
+    } while (0)
+
+/* ---- ISAs ---------------------------------------------------------------- */
+
+enum { ISA_SCALAR, ISA_AVX2, ISA_AVX512, ISA_COUNT };
+static const char *const isa_names[ISA_COUNT] = {"scalar", "avx2", "avx512"};
+
+/* Why this CPU cannot run ISA `isa`, or NULL when it can (the same
+ * requirements as src/dispatch.c, checked independently here). */
+static const char *isa_missing(int isa) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (isa == ISA_AVX2 && !(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")))
+        return "CPU lacks AVX2 or FMA";
+    if (isa == ISA_AVX512 &&
+        !(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("fma")))
+        return "CPU lacks AVX-512F/DQ/VL/BW or FMA";
+    return NULL;
+#else
+    return isa == ISA_SCALAR ? NULL : "not an x86 build";
+#endif
+}
+
+/* The table of `isa` (scalar, then each ISA up to it, as dispatch builds
+ * it); false (and a printed reason) when the CPU cannot run it. */
+static bool table_for(int isa, c1d_kernels *t, const char *test) {
+    const char *why = isa_missing(isa);
+    if (why) {
+        printf("test_kernels: %s: skipping %s: %s\n", test, isa_names[isa], why);
+        return false;
+    }
+    c1d_kernels_init__scalar(t);
+#if defined(__x86_64__) || defined(__i386__)
+    if (isa >= ISA_AVX2) c1d_kernels_init__avx2(t);
+    if (isa >= ISA_AVX512) c1d_kernels_init__avx512(t);
+#endif
+    ck_assert_str_eq(t->isa, isa_names[isa]);
+    return true;
+}
+
+/* ---- references and error bounds ----------------------------------------- */
+
+#define U 0x1p-24
+#define SELU_A 1.6732632423543772848170429916717
+#define SELU_S 1.0507009873554804934193349852946
+
+static bool is_axiswise(int a) {
+    return a == C1D_ACTIVATION_SOFTMAX || a == C1D_ACTIVATION_LOG_SOFTMAX || a == C1D_ACTIVATION_SPARSEMAX ||
+           a == C1D_ACTIVATION_GLU;
+}
+
+/* Keras's f(v) in double. NaN gives NaN except for the where()-based shrinks
+ * (0); elu, selu and celu use expm1 (exp(v) - 1 loses v's digits near 0). */
+static double ref_act(int a, double v) {
+    if (isnan(v)) return (a == C1D_ACTIVATION_SOFT_SHRINK || a == C1D_ACTIVATION_HARD_SHRINK) ? 0.0 : v;
+    switch (a) {
+    case C1D_ACTIVATION_ELU:
+    case C1D_ACTIVATION_CELU: return v > 0 ? v : expm1(v);
+    case C1D_ACTIVATION_SELU: return v > 0 ? SELU_S * v : SELU_S * SELU_A * expm1(v);
+    default: return ref_activation((c1d_activation)a, v);
+    }
+}
+
+/* The magnitude M the rounding error of f(x) scales with: |f(x)|, or the
+ * intermediates where Keras's float formula cancels (RELIABILITY.md,
+ * tolerance item 4), floored at FLT_MIN. */
+static double scale_of(int a, double x, double r) {
+    double ax = fabs(x), m;
+    switch (a) {
+    case C1D_ACTIVATION_TANH_SHRINK: m = ax + fabs(tanh(x)); break;
+    case C1D_ACTIVATION_GELU: m = 0.5 * ax * (1 + fabs(erf(x / sqrt(2.0)))); break;
+    case C1D_ACTIVATION_HARD_SIGMOID: m = ax / 6 + 0.5; break;
+    case C1D_ACTIVATION_HARD_SILU: m = ax * (ax / 6 + 0.5); break;
+    case C1D_ACTIVATION_SPARSE_SIGMOID: m = 0.5 * (ax + 1); break;
+    case C1D_ACTIVATION_SQUAREPLUS: m = 0.5 * (ax + sqrt(x * x + 4)); break;
+    case C1D_ACTIVATION_SPARSE_PLUS: m = 0.25 * (ax + 1) * (ax + 1) + fabs(r); break;
+    case C1D_ACTIVATION_SOFT_SHRINK: m = ax + 0.5; break;
+    default: m = fabs(r);
+    }
+    return m > FLT_MIN ? m : FLT_MIN;
+}
+
+/* Allowed |got - f(x)| in units of u M, for every ISA: the larger of the
+ * vector kernels' and libm's measured maxima (dense sweep, see
+ * kernels/avx2/epilogue_avx2.c) plus about 10%. 0 means exact. */
+static double bound_of(int a) {
+    switch (a) {
+    case C1D_ACTIVATION_LEAKY_RELU: return 1.5;
+    case C1D_ACTIVATION_ELU:
+    case C1D_ACTIVATION_CELU:
+    case C1D_ACTIVATION_TANH_SHRINK:
+    case C1D_ACTIVATION_SPARSE_PLUS: return 1.75;
+    case C1D_ACTIVATION_SELU:
+    case C1D_ACTIVATION_SIGMOID: return 3.25;
+    case C1D_ACTIVATION_HARD_SIGMOID:
+    case C1D_ACTIVATION_SPARSE_SIGMOID:
+    case C1D_ACTIVATION_SOFT_SHRINK: return 1.25;
+    case C1D_ACTIVATION_LOG_SIGMOID:
+    case C1D_ACTIVATION_SOFTPLUS: return 2.5;
+    case C1D_ACTIVATION_SILU: return 3.75;
+    case C1D_ACTIVATION_HARD_SILU:
+    case C1D_ACTIVATION_SOFTSIGN: return 2.25;
+    case C1D_ACTIVATION_GELU:
+    case C1D_ACTIVATION_SQUAREPLUS: return 2.75;
+    case C1D_ACTIVATION_TANH: return 3.1;
+    case C1D_ACTIVATION_EXPONENTIAL: return 1.6;
+    case C1D_ACTIVATION_MISH: return 5.5;
+    default: return 0.0; /* linear, relu, relu6, hard_tanh, hard_shrink */
+    }
+}
+
+/* Piecewise activations: the vector kernels must equal the scalar ones. */
+static bool is_piecewise(int a) {
+    switch (a) {
+    case C1D_ACTIVATION_LINEAR:
+    case C1D_ACTIVATION_RELU:
+    case C1D_ACTIVATION_RELU6:
+    case C1D_ACTIVATION_LEAKY_RELU:
+    case C1D_ACTIVATION_HARD_SIGMOID:
+    case C1D_ACTIVATION_SPARSE_SIGMOID:
+    case C1D_ACTIVATION_HARD_SILU:
+    case C1D_ACTIVATION_HARD_TANH:
+    case C1D_ACTIVATION_SOFTSIGN:
+    case C1D_ACTIVATION_SQUAREPLUS:
+    case C1D_ACTIVATION_SPARSE_PLUS:
+    case C1D_ACTIVATION_SOFT_SHRINK:
+    case C1D_ACTIVATION_HARD_SHRINK: return true;
+    default: return false;
+    }
+}
+
+/* libm's formulas 1 / (1 + exp(-x)) flush to 0 where exp(-x) overflows
+ * (x < -88.7) although the true result is subnormal or just above FLT_MIN;
+ * the scalar ISA is allowed that much absolute error, the vector ones not. */
+static double flush_floor(int isa, double x) { return isa == ISA_SCALAR ? 32.0 * FLT_MIN * (1.0 + fabs(x)) : 0.0; }
+
+/* 0 finite, 1 NaN, 2 +inf, 3 -inf. */
+static int fp_class(float v) { return isnan(v) ? 1 : isinf(v) ? (v > 0 ? 2 : 3) : 0; }
+
+/* ---- data ---------------------------------------------------------------- */
+
+static const size_t sizes[] = {0, 1, 15, 16, 17, 31, 32, 33, 61, 1000};
+#define N_SIZES (sizeof sizes / sizeof sizes[0])
+#define N_MAX 1000
+
+static const float specials[] = {
+    NAN, -NAN, INFINITY, -INFINITY, 0.0f, -0.0f, FLT_MIN, -FLT_MIN, 1e-45f, -1e-45f, 1e-40f, -1e-40f,
+    FLT_MAX, -FLT_MAX, 1e-7f, -1e-7f, 0.5f, -0.5f, 1.0f, -1.0f, 3.0f, -3.0f, 6.0f, -6.0f, 9.01f, -9.01f,
+    20.0f, -20.0f, 88.72f, 88.73f, -87.3f, -88.8f, -100.0f, 100.0f, -103.9f, -104.1f, -112.5f, 5.5426f,
+    -5.5426f, 1e10f, -1e10f, 1e30f, -1e30f};
+#define N_SPECIALS (sizeof specials / sizeof specials[0])
+
+/* Fills x[0 .. n) for input set `set`: 0 small ([-1e-3, 1e-3]), 1 [-10, 10],
+ * 2 [-100, 100], 3 the special values repeated, mixed with [-10, 10]. */
+static void fill_set(float *x, size_t n, int set, uint64_t *rng) {
+    static const float range[3] = {1e-3f, 10.0f, 100.0f};
+    if (set < 3) {
+        tu_fill_uniform(x, n, rng, -range[set], range[set]);
+        return;
+    }
+    tu_fill_uniform(x, n, rng, -10.0f, 10.0f);
+    for (size_t i = 0; i < n; i++)
+        if (tu_next(rng) % 2 == 0) x[i] = specials[tu_next(rng) % N_SPECIALS];
+}
+#define N_SETS 4
+
+/* ---- elementwise activations --------------------------------------------- */
+
+/* Checks one output y of activation a on input x for ISA isa against the
+ * scalar kernel's output s and the double reference; returns a message or
+ * NULL. */
+static const char *check_value(int isa, int a, float x, float y, float s, char *buf, size_t cap) {
+    double r = ref_act(a, (double)x);
+    if (fp_class(y) != fp_class(s)) {
+        snprintf(buf, cap, "x=%.9g: got %.9g, scalar kernel %.9g", (double)x, (double)y, (double)s);
+        return buf;
+    }
+    if (fp_class(y) != 0) return NULL;
+    if (isa != ISA_SCALAR && is_piecewise(a) && y != s) {
+        snprintf(buf, cap, "x=%.9g: got %.9g, scalar kernel %.9g (must be equal)", (double)x, (double)y, (double)s);
+        return buf;
+    }
+    if (!isfinite(r) || fabs(r) > FLT_MAX) return NULL; /* the float formula itself overflows (squareplus) */
+    if (isinf(x) || fabs((double)x) > 1e10) {
+        /* Keras's float formula, not f, is the contract out there (e.g.
+         * squareplus(-1e30) cancels to 0): the scalar kernel judges. */
+        if (is_piecewise(a) || y == s) return NULL;
+    }
+    double err = fabs((double)y - r) - flush_floor(isa, x);
+    double tol = bound_of(a) * U * scale_of(a, x, r);
+    if (err > tol) {
+        snprintf(buf, cap, "x=%.9g: got %.9g, f(x)=%.17g: error %.3g u*M > bound %.3g", (double)x, (double)y, r,
+                 err / (U * scale_of(a, x, r)), bound_of(a));
+        return buf;
+    }
+    return NULL;
+}
+
+START_TEST(test_elementwise) {
+    c1d_kernels t, sc;
+    if (!table_for(_i, &t, "elementwise")) return;
+    c1d_kernels_init__scalar(&sc);
+    uint64_t rng = 0x6b65726e656c73u + (uint64_t)_i;
+    float *x = malloc(N_MAX * sizeof(float)), *s = malloc(N_MAX * sizeof(float));
+    char msg[256];
+    for (int a = 0; a < C1D_ACTIVATION_COUNT_; a++) {
+        if (is_axiswise(a)) continue;
+        for (size_t k = 0; k < N_SIZES; k++) {
+            size_t n = sizes[k];
+            for (int set = 0; set < N_SETS; set++) {
+                fill_set(x, n, set, &rng);
+                float *y = tu_canary_alloc(n);
+                memcpy(y, x, n * sizeof(float));
+                memcpy(s, x, n * sizeof(float));
+                t.activation[a](y, n, NULL);
+                sc.activation[a](s, n, NULL);
+                CHECK(tu_guard_intact(y, n), "%s %s n=%zu: wrote past n", isa_names[_i],
+                              c1d_activation_name((c1d_activation)a), n);
+                for (size_t i = 0; i < n; i++) {
+                    const char *bad = check_value(_i, a, x[i], y[i], s[i], msg, sizeof msg);
+                    CHECK(bad == NULL, "%s %s n=%zu set %d i=%zu: %s", isa_names[_i],
+                                  c1d_activation_name((c1d_activation)a), n, set, i, bad);
+                }
+                free(y);
+            }
+        }
+    }
+    free(x);
+    free(s);
+}
+END_TEST
+
+/* A denser random check of the bounds: 2^15 points per range per activation. */
+START_TEST(test_elementwise_dense) {
+    c1d_kernels t, sc;
+    if (!table_for(_i, &t, "elementwise_dense")) return;
+    c1d_kernels_init__scalar(&sc);
+    enum { N = 1 << 15 };
+    uint64_t rng = 0x64656e7365u + (uint64_t)_i;
+    float *x = malloc(N * sizeof(float)), *y = malloc(N * sizeof(float)), *s = malloc(N * sizeof(float));
+    char msg[256];
+    for (int a = 0; a < C1D_ACTIVATION_COUNT_; a++) {
+        if (is_axiswise(a)) continue;
+        for (int set = 0; set < 3; set++) {
+            fill_set(x, N, set, &rng);
+            memcpy(y, x, N * sizeof(float));
+            memcpy(s, x, N * sizeof(float));
+            t.activation[a](y, N, NULL);
+            sc.activation[a](s, N, NULL);
+            for (size_t i = 0; i < N; i++) {
+                const char *bad = check_value(_i, a, x[i], y[i], s[i], msg, sizeof msg);
+                CHECK(bad == NULL, "%s %s: %s", isa_names[_i], c1d_activation_name((c1d_activation)a), bad);
+            }
+        }
+    }
+    free(x);
+    free(y);
+    free(s);
+}
+END_TEST
+
+/* Saturation and special values the brief and Keras pin down. */
+START_TEST(test_saturation) {
+    c1d_kernels t;
+    if (!table_for(_i, &t, "saturation")) return;
+    float v[4];
+#define APPLY(act, a0, a1, a2, a3)                                       \
+    (v[0] = (a0), v[1] = (a1), v[2] = (a2), v[3] = (a3), t.activation[act](v, 4, NULL))
+    APPLY(C1D_ACTIVATION_TANH, 20.0f, -20.0f, INFINITY, -INFINITY);
+    ck_assert(v[0] == 1.0f && v[1] == -1.0f && v[2] == 1.0f && v[3] == -1.0f);
+    APPLY(C1D_ACTIVATION_SIGMOID, -100.0f, 100.0f, -INFINITY, INFINITY);
+    ck_assert(v[0] >= 0.0f && v[0] < 1e-40f && v[1] == 1.0f && v[2] == 0.0f && v[3] == 1.0f);
+    APPLY(C1D_ACTIVATION_EXPONENTIAL, 100.0f, 88.8f, -INFINITY, -200.0f);
+    ck_assert(isinf(v[0]) && v[0] > 0 && isinf(v[1]) && v[2] == 0.0f && v[3] == 0.0f);
+    APPLY(C1D_ACTIVATION_SILU, -INFINITY, INFINITY, NAN, -200.0f);
+    ck_assert(isnan(v[0]) && isinf(v[1]) && v[1] > 0 && isnan(v[2]) && v[3] == 0.0f);
+    APPLY(C1D_ACTIVATION_GELU, -INFINITY, INFINITY, -10.0f, 10.0f);
+    ck_assert(isnan(v[0]) && isinf(v[1]) && v[2] == 0.0f && v[3] == 10.0f);
+    APPLY(C1D_ACTIVATION_MISH, -INFINITY, INFINITY, 1e30f, -1e30f);
+    ck_assert(isnan(v[0]) && isinf(v[1]) && v[2] == 1e30f && v[3] == 0.0f);
+    APPLY(C1D_ACTIVATION_ELU, -INFINITY, INFINITY, -1e30f, NAN);
+    ck_assert(v[0] == -1.0f && isinf(v[1]) && v[2] == -1.0f && isnan(v[3]));
+    APPLY(C1D_ACTIVATION_SOFTPLUS, -INFINITY, INFINITY, 1e30f, -1e30f);
+    ck_assert(v[0] == 0.0f && isinf(v[1]) && v[2] == 1e30f && v[3] == 0.0f);
+    APPLY(C1D_ACTIVATION_SOFT_SHRINK, NAN, -NAN, 0.25f, 1.0f);
+    ck_assert(v[0] == 0.0f && v[1] == 0.0f && v[2] == 0.0f && v[3] == 0.5f);
+    APPLY(C1D_ACTIVATION_TANH_SHRINK, 1e-40f, -INFINITY, 100.0f, NAN);
+    ck_assert(v[0] == 0.0f && isinf(v[1]) && v[1] < 0 && v[2] == 99.0f && isnan(v[3]));
+#undef APPLY
+}
+END_TEST
+
+/* The vector ISAs share algorithms and coefficients: bitwise equal results. */
+START_TEST(test_avx2_equals_avx512) {
+    c1d_kernels t2, t5;
+    if (!table_for(ISA_AVX2, &t2, "avx2_equals_avx512") || !table_for(ISA_AVX512, &t5, "avx2_equals_avx512"))
+        return;
+    enum { N = 1 << 14 };
+    uint64_t rng = 0x62697477697365u;
+    float *x = malloc(N * sizeof(float)), *a = malloc(N * sizeof(float)), *b = malloc(N * sizeof(float));
+    for (int act = 0; act < C1D_ACTIVATION_COUNT_; act++) {
+        if (is_axiswise(act)) continue;
+        for (int set = 0; set < N_SETS; set++) {
+            fill_set(x, N - 5, set, &rng);
+            memcpy(a, x, N * sizeof(float));
+            memcpy(b, x, N * sizeof(float));
+            t2.activation[act](a, N - 5, NULL);
+            t5.activation[act](b, N - 5, NULL);
+            for (size_t i = 0; i < N - 5; i++)
+                CHECK(a[i] == b[i] || (isnan(a[i]) && isnan(b[i])), "%s x=%.9g: avx2 %.9g, avx512 %.9g",
+                              c1d_activation_name((c1d_activation)act), (double)x[i], (double)a[i], (double)b[i]);
+        }
+    }
+    /* glu: a [-10, 10] gated by b [-100, 100], written into x (scratch). */
+    float *g = malloc(N * sizeof(float));
+    fill_set(a, N, 1, &rng);
+    fill_set(b, N, 2, &rng);
+    t2.glu(a, b, x, N - 3);
+    t5.glu(a, b, g, N - 3);
+    for (size_t i = 0; i < N - 3; i++) CHECK(x[i] == g[i] || (isnan(x[i]) && isnan(g[i])), "glu x=%g: avx2 %g, avx512 %g", (double)a[i], (double)x[i], (double)g[i]);
+    /* softmax sums in a different lane order: equal up to rounding. */
+    for (int lsm = 0; lsm < 2; lsm++) {
+        int act = lsm ? C1D_ACTIVATION_LOG_SOFTMAX : C1D_ACTIVATION_SOFTMAX;
+        fill_set(a, N - 7, 1, &rng);
+        memcpy(b, a, N * sizeof(float));
+        t2.activation[act](a, N - 7, NULL);
+        t5.activation[act](b, N - 7, NULL);
+        for (size_t i = 0; i < N - 7; i++)
+            CHECK(fabs((double)a[i] - (double)b[i]) <= 4.0 * U * (fabs((double)a[i]) + (lsm ? 20.0 : 0.0)),
+                          "%s i=%zu: avx2 %.9g, avx512 %.9g", c1d_activation_name((c1d_activation)act), i,
+                          (double)a[i], (double)b[i]);
+    }
+    free(g);
+    free(x);
+    free(a);
+    free(b);
+}
+END_TEST
+
+/* ---- bias, glu, softmax, log_softmax ---------------------------------------- */
+
+START_TEST(test_add) {
+    c1d_kernels t;
+    if (!table_for(_i, &t, "add")) return;
+    uint64_t rng = 0x616464u + (uint64_t)_i;
+    float x[N_MAX], b[N_MAX];
+    for (size_t k = 0; k < N_SIZES; k++) {
+        size_t n = sizes[k];
+        tu_fill_uniform(x, n, &rng, -100.0f, 100.0f);
+        tu_fill_uniform(b, n, &rng, -100.0f, 100.0f);
+        if (n > 2) x[1] = NAN, b[2] = -INFINITY;
+        float *y = tu_canary_alloc(n);
+        memcpy(y, x, n * sizeof(float));
+        t.add_vector(y, b, n);
+        CHECK(tu_guard_intact(y, n), "add_vector wrote past n=%zu", n);
+        for (size_t i = 0; i < n; i++) {
+            float want = (float)((double)x[i] + (double)b[i]); /* one rounding */
+            CHECK(y[i] == want || (isnan(y[i]) && isnan(want)), "%s add_vector n=%zu i=%zu", isa_names[_i], n, i);
+        }
+        memcpy(y, x, n * sizeof(float));
+        t.add_scalar(y, b[0], n);
+        CHECK(tu_guard_intact(y, n), "add_scalar wrote past n=%zu", n);
+        for (size_t i = 0; i < n; i++) {
+            float want = (float)((double)x[i] + (double)b[0]);
+            CHECK(y[i] == want || (isnan(y[i]) && isnan(want)), "%s add_scalar n=%zu i=%zu", isa_names[_i], n, i);
+        }
+        free(y);
+    }
+}
+END_TEST
+
+START_TEST(test_glu) {
+    c1d_kernels t, sc;
+    if (!table_for(_i, &t, "glu")) return;
+    c1d_kernels_init__scalar(&sc);
+    uint64_t rng = 0x676c75u + (uint64_t)_i;
+    float a[N_MAX], b[N_MAX], s[N_MAX];
+    for (size_t k = 0; k < N_SIZES; k++) {
+        size_t n = sizes[k];
+        for (int set = 0; set < N_SETS; set++) {
+            fill_set(a, n, set, &rng);
+            fill_set(b, n, set, &rng);
+            float *y = tu_canary_alloc(n);
+            t.glu(a, b, y, n);
+            sc.glu(a, b, s, n);
+            CHECK(tu_guard_intact(y, n), "glu wrote past n=%zu", n);
+            for (size_t i = 0; i < n; i++) {
+                double sb = 1.0 / (1.0 + exp(-(double)b[i]));
+                double r = (double)a[i] * sb;
+                /* Where libm's sigmoid(b) flushes to 0 (b < -88.7), the scalar
+                 * kernel gives inf * 0 = NaN for an infinite a; the vector
+                 * kernels keep sigmoid(b) > 0 down to b = -103.9 and give the
+                 * true +-inf there (as TensorFlow's Keras backend does). */
+                bool flushed = isinf(a[i]) && b[i] < -88.7f && _i != ISA_SCALAR;
+                CHECK(flushed ? (y[i] == a[i] || isnan(y[i])) : fp_class(y[i]) == fp_class(s[i]),
+                      "%s glu a=%g b=%g: got %g, scalar %g", isa_names[_i],
+                              (double)a[i], (double)b[i], (double)y[i], (double)s[i]);
+                if (fp_class(y[i]) != 0 || !isfinite(r)) continue;
+                /* sigmoid's rounding, plus its subnormal spacing times |a|, plus the
+                 * result's own subnormal spacing. */
+                double tol = 4.0 * U * fabs(r) + fabs((double)a[i]) * (0x1p-149 + flush_floor(_i, b[i])) + 0x1p-149;
+                CHECK(fabs((double)y[i] - r) <= tol, "%s glu a=%.9g b=%.9g: got %.9g, want %.17g", isa_names[_i],
+                              (double)a[i], (double)b[i], (double)y[i], r);
+            }
+            /* y may equal a */
+            memcpy(y, a, n * sizeof(float));
+            t.glu(y, b, y, n);
+            for (size_t i = 0; i < n; i++) {
+                float want;
+                t.glu(a + i, b + i, &want, 1);
+                CHECK(y[i] == want || (isnan(y[i]) && isnan(want)), "%s glu in place i=%zu", isa_names[_i], i);
+            }
+            free(y);
+        }
+    }
+}
+END_TEST
+
+/* softmax / log_softmax of one axis against double; the float x - max that
+ * Keras computes costs u |x - max| in the exponent, hence the scale. */
+START_TEST(test_softmax) {
+    c1d_kernels t, sc;
+    if (!table_for(_i, &t, "softmax")) return;
+    c1d_kernels_init__scalar(&sc);
+    uint64_t rng = 0x736f66746d6178u + (uint64_t)_i;
+    float x[N_MAX], s[N_MAX];
+    double e[N_MAX];
+    for (int lsm = 0; lsm < 2; lsm++) {
+        int act = lsm ? C1D_ACTIVATION_LOG_SOFTMAX : C1D_ACTIVATION_SOFTMAX;
+        for (size_t k = 0; k < N_SIZES; k++) {
+            size_t n = sizes[k];
+            for (int set = 0; set < 3; set++) {
+                fill_set(x, n, set, &rng);
+                float *y = tu_canary_alloc(n);
+                memcpy(y, x, n * sizeof(float));
+                memcpy(s, x, n * sizeof(float));
+                t.activation[act](y, n, NULL);
+                sc.activation[act](s, n, NULL);
+                CHECK(tu_guard_intact(y, n), "softmax wrote past n=%zu", n);
+                double m = -INFINITY, sum = 0.0;
+                for (size_t i = 0; i < n; i++) m = fmax(m, (double)x[i]);
+                for (size_t i = 0; i < n; i++) sum += (e[i] = exp((double)x[i] - m));
+                for (size_t i = 0; i < n; i++) {
+                    double r = lsm ? (double)x[i] - m - log(sum) : e[i] / sum;
+                    double tol = lsm ? 3.0 * U * (fabs((double)x[i]) + fabs(m) + fabs(log(sum)) + fabs(r))
+                                     : 3.0 * U * fabs(r) * (1.0 + fabs((double)x[i] - m)) + 0x1p-149;
+                    CHECK(fabs((double)y[i] - r) <= tol && fabs((double)s[i] - r) <= tol,
+                                  "%s %s n=%zu i=%zu: got %.9g, scalar %.9g, want %.17g", isa_names[_i],
+                                  c1d_activation_name((c1d_activation)act), n, i, (double)y[i], (double)s[i], r);
+                }
+                free(y);
+            }
+            /* NaN anywhere makes the axis NaN; +inf gives NaN (inf - inf). */
+            if (n < 2) continue;
+            for (int special = 0; special < 3; special++) {
+                fill_set(x, n, 1, &rng);
+                x[n / 2] = special == 0 ? NAN : special == 1 ? INFINITY : -INFINITY;
+                memcpy(s, x, n * sizeof(float));
+                t.activation[act](x, n, NULL);
+                sc.activation[act](s, n, NULL);
+                for (size_t i = 0; i < n; i++) {
+                    CHECK(fp_class(x[i]) == fp_class(s[i]), "%s %s special %d i=%zu: got %g, scalar %g",
+                                  isa_names[_i], c1d_activation_name((c1d_activation)act), special, i, (double)x[i],
+                                  (double)s[i]);
+                    if (special < 2) CHECK(isnan(x[i]), "%s special %d: not NaN", isa_names[_i], special);
+                }
+            }
+        }
+    }
+}
+END_TEST
+
+/* ---- no read outside [0, n) ----------------------------------------------- */
+
+/* Two pages, the second PROT_NONE: data placed to end exactly at its start. */
+typedef struct guarded {
+    unsigned char *base;
+    size_t page;
+} guarded;
+
+static guarded guarded_new(void) {
+    guarded g;
+    g.page = (size_t)sysconf(_SC_PAGESIZE);
+    g.base = mmap(NULL, 3 * g.page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert(g.base != MAP_FAILED);
+    ck_assert(mprotect(g.base, g.page, PROT_NONE) == 0);
+    ck_assert(mprotect(g.base + 2 * g.page, g.page, PROT_NONE) == 0);
+    return g;
+}
+
+/* n floats ending at the upper guard page (at_end) or starting right after
+ * the lower one. */
+static float *guarded_at(guarded g, size_t n, bool at_end) {
+    return at_end ? (float *)(void *)(g.base + 2 * g.page) - n : (float *)(void *)(g.base + g.page);
+}
+
+START_TEST(test_no_read_outside) {
+    c1d_kernels t;
+    if (!table_for(_i, &t, "no_read_outside")) return;
+    guarded g1 = guarded_new(), g2 = guarded_new(), g3 = guarded_new();
+    uint64_t rng = 0x6775617264u + (uint64_t)_i;
+    for (int at_end = 0; at_end < 2; at_end++) {
+        for (size_t n = 0; n <= 40; n++) {
+            float *y = guarded_at(g1, n, at_end), *b = guarded_at(g2, n, at_end), *a = guarded_at(g3, n, at_end);
+            for (int act = 0; act < C1D_ACTIVATION_COUNT_; act++) {
+                if (act == C1D_ACTIVATION_GLU || act == C1D_ACTIVATION_SPARSEMAX) continue;
+                tu_fill_uniform(y, n, &rng, -5.0f, 5.0f);
+                t.activation[act](y, n, NULL);
+            }
+            tu_fill_uniform(a, n, &rng, -5.0f, 5.0f);
+            tu_fill_uniform(b, n, &rng, -5.0f, 5.0f);
+            t.glu(a, b, y, n);
+            t.add_vector(y, b, n);
+            t.add_scalar(y, 1.0f, n);
+        }
+    }
+    munmap(g1.base, 3 * g1.page);
+    munmap(g2.base, 3 * g2.page);
+    munmap(g3.base, 3 * g3.page);
+}
+END_TEST
+
+/* ---- im2col ---------------------------------------------------------------- */
+
+/* Direct im2col of one channels_last tile (kernels.h contract). */
+static float nwc_expect(const float *x, size_t l_in, size_t ldx, size_t c_in_g, size_t kw, size_t s, size_t d,
+                        size_t pad_l, size_t t0, size_t r, size_t k, size_t c) {
+    (void)c_in_g;
+    (void)kw;
+    long p = (long)((t0 + r) * s + k * d) - (long)pad_l;
+    return (p < 0 || p >= (long)l_in) ? 0.0f : x[(size_t)p * ldx + c];
+}
+
+START_TEST(test_im2col) {
+    c1d_kernels t;
+    if (!table_for(_i, &t, "im2col")) return;
+    uint64_t rng = 0x696d32636f6cu + (uint64_t)_i;
+    static const size_t l_ins[] = {1, 4, 7, 12}, c_gs[] = {1, 3}, kws[] = {1, 2, 3, 5}, ss[] = {1, 2, 3},
+                        ds[] = {1, 2, 3}, pads[] = {0, 1, 2, 5}, t0s[] = {0, 1, 3}, rowss[] = {1, 4, 9};
+    float x[12 * 5], *col;
+    size_t cases = 0;
+    for (size_t a = 0; a < 4; a++)
+        for (size_t b = 0; b < 2; b++)
+            for (size_t c = 0; c < 4; c++)
+                for (size_t e = 0; e < 3; e++)
+                    for (size_t f = 0; f < 3; f++)
+                        for (size_t h = 0; h < 4; h++)
+                            for (size_t i = 0; i < 3; i++)
+                                for (size_t j = 0; j < 3; j++) {
+                                    size_t l_in = l_ins[a], cg = c_gs[b], kw = kws[c], s = ss[e], d = ds[f];
+                                    size_t pad_l = pads[h], t0 = t0s[i], rows = rowss[j], ldx = cg + 2;
+                                    tu_fill_uniform(x, l_in * ldx, &rng, -4.0f, 4.0f);
+                                    /* channels_last: col [rows][kw * cg] */
+                                    size_t n = rows * kw * cg;
+                                    col = tu_canary_alloc(n);
+                                    t.im2col_nwc(x, l_in, ldx, cg, kw, s, d, pad_l, t0, rows, col);
+                                    CHECK(tu_guard_intact(col, n), "im2col_nwc wrote past col");
+                                    for (size_t r = 0; r < rows; r++)
+                                        for (size_t k = 0; k < kw; k++)
+                                            for (size_t ch = 0; ch < cg; ch++)
+                                                CHECK(col[(r * kw + k) * cg + ch] ==
+                                                                  nwc_expect(x, l_in, ldx, cg, kw, s, d, pad_l, t0, r,
+                                                                             k, ch),
+                                                              "%s nwc l_in=%zu c=%zu kw=%zu s=%zu d=%zu pad=%zu "
+                                                              "t0=%zu r=%zu k=%zu ch=%zu",
+                                                              isa_names[_i], l_in, cg, kw, s, d, pad_l, t0, r, k, ch);
+                                    free(col);
+                                    /* channels_first: x [cg][l_in], col [kw * cg][rows] */
+                                    col = tu_canary_alloc(n);
+                                    t.im2col_ncw(x, l_in, cg, kw, s, d, pad_l, t0, rows, col);
+                                    CHECK(tu_guard_intact(col, n), "im2col_ncw wrote past col");
+                                    for (size_t k = 0; k < kw; k++)
+                                        for (size_t ch = 0; ch < cg; ch++)
+                                            for (size_t jj = 0; jj < rows; jj++) {
+                                                long p = (long)((t0 + jj) * s + k * d) - (long)pad_l;
+                                                float want = (p < 0 || p >= (long)l_in) ? 0.0f
+                                                                                        : x[ch * l_in + (size_t)p];
+                                                CHECK(col[(k * cg + ch) * rows + jj] == want,
+                                                              "%s ncw l_in=%zu c=%zu kw=%zu s=%zu d=%zu pad=%zu "
+                                                              "t0=%zu j=%zu k=%zu ch=%zu",
+                                                              isa_names[_i], l_in, cg, kw, s, d, pad_l, t0, jj, k, ch);
+                                            }
+                                    free(col);
+                                    cases++;
+                                }
+    ck_assert_uint_eq(cases, 4 * 2 * 4 * 3 * 3 * 4 * 3 * 3);
+}
+END_TEST
+
+/* ---- depthwise -------------------------------------------------------------- */
+
+/* Direct depthwise tap sum in double, and the sum of |terms| for the bound. */
+static double dw_expect(const float *x, size_t l_in, size_t c, size_t m, const float *w, size_t kw, size_t s,
+                        size_t d, size_t pad_l, size_t t, size_t fi, bool channels_last, double *mag) {
+    double acc = 0;
+    *mag = 0;
+    for (size_t k = 0; k < kw; k++) {
+        long p = (long)(t * s + k * d) - (long)pad_l;
+        if (p < 0 || p >= (long)l_in) continue;
+        size_t ch = fi / m;
+        double xv = channels_last ? x[(size_t)p * c + ch] : x[ch * l_in + (size_t)p];
+        double term = xv * (double)w[k * c * m + fi];
+        acc += term;
+        *mag += fabs(term);
+    }
+    return acc;
+}
+
+/* Both layouts against the direct sum, over channel counts around the
+ * vector widths, multipliers, taps, strides, dilations, pads and tiles that
+ * start inside the padding; nothing past the tile is written. */
+START_TEST(test_dwconv) {
+    c1d_kernels t;
+    if (!table_for(_i, &t, "dwconv")) return;
+    uint64_t rng = 0x6477636f6e76u + (uint64_t)_i;
+    static const size_t cs[] = {1, 3, 8, 15, 16, 17, 33}, ms[] = {1, 2}, kws[] = {1, 2, 4, 31}, ss[] = {1, 2},
+                        ds[] = {1, 3}, pads[] = {0, 2, 40}, l_ins[] = {1, 5, 40}, t0s[] = {0, 3}, rowss[] = {1, 5, 9};
+    size_t cases = 0;
+    for (size_t a = 0; a < 7; a++)
+        for (size_t b = 0; b < 2; b++)
+            for (size_t e = 0; e < 4; e++)
+                for (size_t sd = 0; sd < 3; sd++)
+                    for (size_t h = 0; h < 3; h++)
+                        for (size_t i = 0; i < 3; i++)
+                            for (size_t j = 0; j < 2; j++)
+                                for (size_t q = 0; q < 3; q++) {
+                                    const size_t c = cs[a], m = ms[b], kw = kws[e];
+                                    const size_t s = sd == 2 ? 2 : ss[0], d = sd == 1 ? ds[1] : ds[0];
+                                    const size_t pad_l = pads[h], l_in = l_ins[i], t0 = t0s[j], rows = rowss[q];
+                                    const size_t f = c * m;
+                                    float *x = malloc(l_in * c * sizeof(float)), *w = malloc(kw * f * sizeof(float));
+                                    tu_fill_uniform(x, l_in * c, &rng, -1.0f, 1.0f);
+                                    tu_fill_uniform(w, kw * f, &rng, -1.0f, 1.0f);
+                                    for (int layout = 0; layout < 2; layout++) {
+                                        const bool cl = layout == 0;
+                                        const size_t ldy = rows + 3, n = cl ? rows * f : f * ldy;
+                                        float *y = tu_canary_alloc(n);
+                                        if (cl)
+                                            t.dwconv_nwc(x, l_in, c, m, w, kw, s, d, pad_l, t0, rows, y);
+                                        else
+                                            t.dwconv_ncw(x, l_in, c, m, w, kw, s, d, pad_l, t0, rows, y, ldy);
+                                        CHECK(tu_guard_intact(y, n), "%s dwconv wrote past y", isa_names[_i]);
+                                        for (size_t r = 0; r < rows; r++)
+                                            for (size_t fi = 0; fi < f; fi++) {
+                                                double mag, want = dw_expect(x, l_in, c, m, w, kw, s, d, pad_l,
+                                                                             t0 + r, fi, cl, &mag);
+                                                float got = cl ? y[r * f + fi] : y[fi * ldy + r];
+                                                double tol = 2.0 * (double)kw * 0x1p-24 * mag;
+                                                CHECK(fabs(got - want) <= tol,
+                                                      "%s %s c=%zu m=%zu kw=%zu s=%zu d=%zu pad=%zu l_in=%zu t0=%zu "
+                                                      "r=%zu f=%zu: got %.9g want %.9g",
+                                                      isa_names[_i], cl ? "nwc" : "ncw", c, m, kw, s, d, pad_l, l_in,
+                                                      t0, r, fi, got, want);
+                                            }
+                                        /* channels_first leaves the columns past `rows` of each row alone. */
+                                        if (!cl)
+                                            for (size_t fi = 0; fi < f; fi++)
+                                                for (size_t gap = rows; gap < ldy; gap++)
+                                                    CHECK(tu_is_canary(y + fi * ldy + gap),
+                                                          "%s dwconv_ncw wrote column %zu of %zu", isa_names[_i], gap,
+                                                          rows);
+                                        free(y);
+                                    }
+                                    free(x);
+                                    free(w);
+                                    cases++;
+                                }
+    ck_assert_uint_eq(cases, 7 * 2 * 4 * 3 * 3 * 3 * 2 * 3);
+}
+END_TEST
+
+/* ---- suite ------------------------------------------------------------------ */
+
+static Suite *kernels_suite(void) {
+    Suite *s = suite_create("kernels");
+    TCase *tc = tcase_create("epilogue");
+    tcase_add_loop_test(tc, test_elementwise, ISA_SCALAR, ISA_COUNT);
+    tcase_add_loop_test(tc, test_elementwise_dense, ISA_SCALAR, ISA_COUNT);
+    tcase_add_loop_test(tc, test_saturation, ISA_SCALAR, ISA_COUNT);
+    tcase_add_test(tc, test_avx2_equals_avx512);
+    tcase_add_loop_test(tc, test_add, ISA_SCALAR, ISA_COUNT);
+    tcase_add_loop_test(tc, test_glu, ISA_SCALAR, ISA_COUNT);
+    tcase_add_loop_test(tc, test_softmax, ISA_SCALAR, ISA_COUNT);
+    tcase_add_loop_test(tc, test_no_read_outside, ISA_SCALAR, ISA_COUNT);
+    suite_add_tcase(s, tc);
+    TCase *tm = tcase_create("im2col");
+    tcase_add_loop_test(tm, test_im2col, ISA_SCALAR, ISA_COUNT);
+    tcase_add_loop_test(tm, test_dwconv, ISA_SCALAR, ISA_COUNT);
+    suite_add_tcase(s, tm);
+    return s;
+}
+
+int main(void) {
+    SRunner *sr = srunner_create(kernels_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
