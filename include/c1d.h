@@ -263,7 +263,7 @@ C1D_API c1d_status c1d_conv_output_shape(const c1d_conv *conv, size_t batch, siz
 C1D_API c1d_status c1d_conv_workspace_size(const c1d_conv *conv, size_t batch, size_t steps, size_t *bytes);
 
 /// Target size in bytes of one im2col tile; see `c1d_conv_workspace_size`.
-#define C1D_TILE_BYTES ((size_t)512 * 1024)
+#define C1D_TILE_BYTES ((size_t)2048 * 1024)
 
 /// Upper bound on any single buffer c1d allocates or accepts as workspace
 /// (1 GiB, as TFLite caps its arena); larger requests give C1D_TOO_LARGE.
@@ -359,6 +359,191 @@ C1D_API c1d_status c1d_keras_config_to_json(const c1d_keras_config *config, char
 
 /// Frees a string returned by c1d. NULL is a no-op.
 C1D_API void c1d_json_free(char *json);
+
+/// @}
+
+/// @name The Keras layer: initializers, regularizers, constraints, LoRA, weights
+/// What a Keras `Conv1D` object does besides its forward pass. A layer made
+/// from a parsed config (`c1d_conv_create_from_keras`) keeps that config:
+/// its kernel and bias are initialized as Keras's `build()` initializes
+/// them, its regularizers give the losses Keras adds, its constraints
+/// project the weights as Keras's optimizer does after an update, and
+/// `c1d_conv_get_keras_config` gives its `get_config()` back. A layer from
+/// `c1d_conv_create` behaves as a Keras layer built with the default
+/// arguments (no regularizer, no constraint) whose weights the caller sets.
+///
+/// Weights follow Keras's `layer.weights`: the kernel `(kernel_size,
+/// in_channels / groups, filters)`, the bias `(filters,)` when `use_bias`,
+/// and with LoRA on the factors `lora_kernel_a` `(kernel_size, in_channels /
+/// groups, rank)` and `lora_kernel_b` `(rank, filters)`. With LoRA the
+/// kernel weight is the frozen base kernel and the forward pass uses
+/// `base + (lora_alpha / rank) * A @ B`, which c1d keeps merged (the
+/// kernel that `c1d_conv_forward` reads is recomputed whenever the base
+/// kernel or a factor changes). `c1d_conv_save_variables` gives the merged
+/// kernel, as Keras saves it.
+///
+/// Random initializers draw from Philox4x32-10 (a counter-based generator,
+/// Salmon et al. 2011) with Box-Muller normals: an explicit seed gives the
+/// same values every time; without one, each initializer draws a seed when
+/// it is used (once per layer), so two layers differ. The values follow
+/// Keras's distributions exactly (bounds, truncation, fans) but cannot match
+/// Keras's own random streams, which differ between its backends anyway.
+///
+/// These calls follow the rules of the header: a status, a message that
+/// names the argument, nothing written on failure. The losses are computed
+/// in double precision. None of them may run while forward calls run on
+/// the same layer, except the `const` ones.
+/// @{
+
+/// A dimension Keras leaves unknown (`None`), in `c1d_conv_compute_output_shape`.
+#define C1D_UNKNOWN ((size_t)-1)
+
+/// Most weights a layer has: kernel, bias, and the two LoRA factors.
+#define C1D_MAX_WEIGHTS 4
+
+/// Creates a layer from a parsed Keras config, as Keras's `from_config`
+/// followed by `build` does: the kernel and bias are filled by the config's
+/// initializers (a `null` initializer means `glorot_uniform`, as Keras's
+/// `add_weight` has it, for the bias too), `trainable` is the config's, and
+/// a `lora_rank` enables LoRA (`he_uniform` A, zero B). `in_channels` is
+/// the input channel count, or 0 to take the one the config records
+/// (`build_config` / `batch_input_shape`); C1D_INVALID_ARG when neither
+/// gives one, C1D_SHAPE_MISMATCH when both do and differ. The layer keeps
+/// its own copy of the config. Initializer errors Keras raises at build
+/// (`Identity` or `Orthogonal` on a shape of the wrong rank, `STFT` on more
+/// than one channel per group) fail here, naming the initializer key.
+C1D_API c1d_status c1d_conv_create_from_keras(const c1d_keras_config *config, size_t in_channels,
+                                               c1d_conv **conv);
+
+/// The layer's Keras `get_config()` as a new parsed config (free it with
+/// `c1d_keras_config_destroy`; `c1d_keras_config_to_json` writes it): the
+/// config the layer was made from with its current `trainable` and LoRA
+/// keys, or for a layer from `c1d_conv_create` the Keras defaults around
+/// its `c1d_config` (name "conv1d"). It records the layer's input channel
+/// count.
+C1D_API c1d_status c1d_conv_get_keras_config(const c1d_conv *conv, c1d_keras_config **config);
+
+/// Keras's `compute_output_shape`. `input_shape` is `{batch, steps,
+/// channels}` (channels_last) or `{batch, channels, steps}`
+/// (channels_first); any entry may be `C1D_UNKNOWN`. An unknown batch or
+/// step count gives `C1D_UNKNOWN` in the output; the channel entry is not
+/// checked (Keras does not check it either). The output always has
+/// `filters` channels, even for `glu`, whose real output has half as many
+/// (`c1d_conv_output_shape` gives the real shape). A known step count too
+/// short for `valid` padding fails as Keras fails.
+C1D_API c1d_status c1d_conv_compute_output_shape(const c1d_conv *conv, const size_t input_shape[3],
+                                                  size_t output_shape[3]);
+
+/// Keras's `count_params()`: the elements of every weight, LoRA factors included.
+C1D_API c1d_status c1d_conv_count_params(const c1d_conv *conv, size_t *count);
+
+/// One weight of `layer.weights`.
+typedef struct c1d_weight_info {
+    const char *name;  ///< Keras's variable name: "kernel", "bias", "lora_kernel_a", "lora_kernel_b".
+    size_t rank;       ///< Number of dimensions (3, 1, 3, 2).
+    size_t shape[3];   ///< The dimensions; entries past `rank` are 0.
+    size_t size;       ///< Elements (floats).
+    bool trainable;    ///< In Keras's `trainable_weights` (false for all when the layer is not trainable).
+} c1d_weight_info;
+
+/// Keras's `layer.weights`, in its order: kernel, bias (if any), then
+/// `lora_kernel_a`, `lora_kernel_b` (if LoRA is on). `*count` receives how
+/// many entries of `info` were filled (2 to 4; 1 without bias). The
+/// trainable ones are Keras's `trainable_weights`, the others its
+/// `non_trainable_weights`.
+C1D_API c1d_status c1d_conv_weights(const c1d_conv *conv, c1d_weight_info info[C1D_MAX_WEIGHTS], size_t *count);
+
+/// Copies weight `index` of `c1d_conv_weights` (Keras's `get_weights()[index]`,
+/// row-major) into `values`, which holds `size` floats (at least the
+/// weight's size). With LoRA on, index 0 is the base kernel, as in Keras.
+/// C1D_NOT_READY for the kernel of a layer from `c1d_conv_create` that was
+/// never set.
+C1D_API c1d_status c1d_conv_get_weight(const c1d_conv *conv, size_t index, float *values, size_t size);
+
+/// Sets weight `index` of `c1d_conv_weights` (Keras's `set_weights` for one
+/// weight). `rank` and `shape` declare the array's shape, which must equal
+/// the weight's (C1D_SHAPE_MISMATCH otherwise, with Keras's message).
+/// Setting the base kernel or a LoRA factor recomputes the merged kernel.
+C1D_API c1d_status c1d_conv_set_weight(c1d_conv *conv, size_t index, const float *values, size_t rank,
+                                       const size_t *shape);
+
+/// Keras's `save_own_variables`: the kernel the layer computes with (the
+/// merged one when LoRA is on) into `kernel` (room for `kernel_size`
+/// floats) and the bias into `bias` (`bias_size` floats; NULL and 0 when
+/// the layer has no bias). This is what a `.keras` / `.weights.h5` file stores.
+C1D_API c1d_status c1d_conv_save_variables(const c1d_conv *conv, float *kernel, size_t kernel_size, float *bias,
+                                           size_t bias_size);
+
+/// Keras's `load_own_variables`: stored (merged) weights, `kernel_size`
+/// and `bias_size` floats (`bias` NULL and 0 without bias). The kernel
+/// becomes the base kernel; with LoRA on both factors are zeroed, so the
+/// layer computes with exactly the stored kernel.
+C1D_API c1d_status c1d_conv_load_variables(c1d_conv *conv, const float *kernel, size_t kernel_size,
+                                           const float *bias, size_t bias_size);
+
+/// Keras's `layer.trainable = trainable`: sets the layer flag and the flag
+/// of every weight, as Keras does (so `true` also makes a LoRA base kernel
+/// trainable again).
+C1D_API c1d_status c1d_conv_set_trainable(c1d_conv *conv, bool trainable);
+
+/// Keras's `layer.trainable`.
+C1D_API c1d_status c1d_conv_get_trainable(const c1d_conv *conv, bool *trainable);
+
+/// Fills `values` (`size` floats, at least the product of `shape`) as the
+/// Keras initializer `initializer` does for a weight of shape
+/// `shape[0 .. rank)` (rank 0 to 8). `initializer` is an identifier
+/// ("he_normal", "Orthogonal") or a serialized initializer as JSON text
+/// (`{"class_name": "VarianceScaling", "config": {"scale": 2.0, "seed": 3}}`),
+/// read as a config's initializer is. Without a seed each call draws a new one.
+C1D_API c1d_status c1d_initializer_fill(const char *initializer, const size_t *shape, size_t rank, float *values,
+                                        size_t size);
+
+/// Makes the seeds that unseeded initializers draw reproducible from now
+/// on, as `keras.utils.set_random_seed` does (process-wide, thread-safe).
+C1D_API void c1d_random_set_seed(unsigned long long seed);
+
+/// The weight-regularization losses Keras adds to `layer.losses`: one per
+/// trainable weight that has a regularizer, in `trainable_weights` order
+/// (kernel, bias; with LoRA: bias, `lora_kernel_a`, `lora_kernel_b`, both
+/// factors taking the kernel regularizer), none when the layer is not
+/// trainable. `losses[i]` is the penalty of weight `weight_index[i]` (an
+/// index of `c1d_conv_weights`; `weight_index` may be NULL); `*count`
+/// receives how many were written. `OrthogonalRegularizer` fails on the
+/// rank-3 kernel and the bias with Keras's message; on the rank-2
+/// `lora_kernel_b` it gives Keras's value.
+C1D_API c1d_status c1d_conv_regularization_losses(const c1d_conv *conv, double losses[C1D_MAX_WEIGHTS],
+                                                  size_t weight_index[C1D_MAX_WEIGHTS], size_t *count);
+
+/// The activity-regularization loss Keras (>= 3.14) adds on a call: the
+/// activity regularizer of `output` (what `c1d_conv_forward` wrote for an
+/// input of `batch` x `steps`), divided by `batch` (0 for an empty batch).
+/// `*count` receives 1, or 0 (and `*loss` 0) when the layer has no
+/// activity regularizer. `output` may be NULL when it is empty.
+C1D_API c1d_status c1d_conv_activity_loss(const c1d_conv *conv, size_t batch, size_t steps, const float *output,
+                                          double *loss, size_t *count);
+
+/// Applies the kernel and bias constraints in place, as Keras's optimizer
+/// does after each update: only to trainable weights (a frozen weight is
+/// not updated, so not projected). Norms (`MaxNorm`, `MinMaxNorm`,
+/// `UnitNorm`) are taken over `axis` (an int, a list, or null for all
+/// axes; negative axes count from the end) with epsilon 1e-7. An axis out
+/// of range or repeated fails before anything changes.
+C1D_API c1d_status c1d_conv_apply_constraints(c1d_conv *conv);
+
+/// Keras's `enable_lora(rank, lora_alpha, a_initializer, b_initializer)`,
+/// with its checks in its order: a kernel constraint (C1D_INVALID_ARG,
+/// "Lora is incompatible with kernel constraints. ..."), LoRA already on
+/// ("lora is already enabled. This can only be done once per layer."),
+/// then `rank >= 1`. `lora_alpha` must be finite (Keras's default, None,
+/// is the rank). The initializers are as in `c1d_initializer_fill`; NULL
+/// means Keras's defaults, "he_uniform" for A and "zeros" for B. The base
+/// kernel becomes non-trainable, the factors trainable (unless the layer
+/// is frozen).
+C1D_API c1d_status c1d_conv_enable_lora(c1d_conv *conv, size_t rank, double lora_alpha, const char *a_initializer,
+                                        const char *b_initializer);
+
+/// The LoRA rank (0 when off) and alpha of a layer; either output may be NULL.
+C1D_API c1d_status c1d_conv_get_lora(const c1d_conv *conv, size_t *rank, double *lora_alpha);
 
 /// @}
 

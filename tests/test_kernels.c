@@ -649,11 +649,11 @@ START_TEST(test_dwconv) {
     c1d_kernels t;
     if (!table_for(_i, &t, "dwconv")) return;
     uint64_t rng = 0x6477636f6e76u + (uint64_t)_i;
-    static const size_t cs[] = {1, 3, 8, 15, 16, 17, 33}, ms[] = {1, 2}, kws[] = {1, 2, 4, 31}, ss[] = {1, 2},
+    static const size_t cs[] = {1, 3, 8, 15, 16, 17, 33}, ms[] = {1, 2, 17}, kws[] = {1, 2, 4, 31}, ss[] = {1, 2},
                         ds[] = {1, 3}, pads[] = {0, 2, 40}, l_ins[] = {1, 5, 40}, t0s[] = {0, 3}, rowss[] = {1, 5, 9};
     size_t cases = 0;
     for (size_t a = 0; a < 7; a++)
-        for (size_t b = 0; b < 2; b++)
+        for (size_t b = 0; b < 3; b++)
             for (size_t e = 0; e < 4; e++)
                 for (size_t sd = 0; sd < 3; sd++)
                     for (size_t h = 0; h < 3; h++)
@@ -701,7 +701,7 @@ START_TEST(test_dwconv) {
                                     free(w);
                                     cases++;
                                 }
-    ck_assert_uint_eq(cases, 7 * 2 * 4 * 3 * 3 * 3 * 2 * 3);
+    ck_assert_uint_eq(cases, 7 * 3 * 4 * 3 * 3 * 3 * 2 * 3);
 }
 END_TEST
 

@@ -10,8 +10,11 @@
  * nothing past c is read or written.
  * channels_first at stride 1: 8 output steps per vector, the tap's weight
  * broadcast, lanes in the padding masked off.
- * Every other case (m > 1, channels_first with a stride) runs the portable
- * loops compiled with these flags (dwconv_portable_avx2.c).
+ * channels_last with a multiplier m > 1 (including one input channel and
+ * many filters): 4 output steps x 16 filters of one channel, the input value
+ * of each tap broadcast.
+ * channels_first with a stride runs the portable loops compiled with these
+ * flags (dwconv_portable_avx2.c).
  * Flags: -mavx2 -mfma.
  */
 #include <immintrin.h>
@@ -66,6 +69,61 @@ static void block_tail(const float *x0, size_t xrow, size_t xtap, const float *w
     }
 }
 
+/* Depthwise multiplier m > 1: nr (1..4) rows x 16 filters ch*m + j0 .. +16
+ * of one input channel ch, each tap's input value broadcast:
+ * y[r][j] = sum_k x0[r*xrow + k*xtap] * w0[k*f + j] (x0 at channel ch,
+ * w0 and y0 at filter ch*m + j0). */
+static inline void block16_bcast(const float *x0, size_t xrow, size_t xtap, const float *w0, size_t f, size_t kw,
+                                 float *y0, size_t ldy, size_t nr) {
+    __m256 acc[4][2];
+#pragma GCC unroll 4
+    for (size_t r = 0; r < 4; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    for (size_t k = 0; k < kw; k++) {
+        const float *wk = w0 + k * f, *xk = x0 + k * xtap;
+        const __m256 w_lo = _mm256_loadu_ps(wk), w_hi = _mm256_loadu_ps(wk + 8);
+#pragma GCC unroll 4
+        for (size_t r = 0; r < 4; r++)
+            if (r < nr) {
+                const __m256 xv = _mm256_broadcast_ss(xk + r * xrow);
+                acc[r][0] = _mm256_fmadd_ps(xv, w_lo, acc[r][0]);
+                acc[r][1] = _mm256_fmadd_ps(xv, w_hi, acc[r][1]);
+            }
+    }
+#pragma GCC unroll 4
+    for (size_t r = 0; r < 4; r++)
+        if (r < nr) {
+            _mm256_storeu_ps(y0 + r * ldy, acc[r][0]);
+            _mm256_storeu_ps(y0 + r * ldy + 8, acc[r][1]);
+        }
+}
+
+/* The filters past the last multiple of 16 of one channel, masked, 8 at a time. */
+static void tail_bcast(const float *x0, size_t xrow, size_t xtap, const float *w0, size_t f, size_t kw, float *y0,
+                       size_t ldy, size_t nr, size_t n) {
+    for (size_t v = 0; v < n; v += 8) {
+        const __m256i mask = first_lanes(n - v < 8 ? n - v : 8);
+        for (size_t r = 0; r < nr; r++) {
+            __m256 acc = _mm256_setzero_ps();
+            for (size_t k = 0; k < kw; k++)
+                acc = _mm256_fmadd_ps(_mm256_broadcast_ss(x0 + r * xrow + k * xtap),
+                                      _mm256_maskload_ps(w0 + k * f + v, mask), acc);
+            _mm256_maskstore_ps(y0 + r * ldy + v, mask, acc);
+        }
+    }
+}
+
+/* All channels' m filters for nr rows over `taps` taps (m > 1). */
+static void rows_bcast(const float *x0, size_t xrow, size_t xtap, const float *w0, size_t c, size_t m, size_t taps,
+                       float *y0, size_t nr) {
+    const size_t f = c * m;
+    for (size_t ch = 0; ch < c; ch++) {
+        size_t j = 0;
+        for (; j + 16 <= m; j += 16)
+            block16_bcast(x0 + ch, xrow, xtap, w0 + ch * m + j, f, taps, y0 + ch * m + j, f, nr);
+        if (j < m) tail_bcast(x0 + ch, xrow, xtap, w0 + ch * m + j, f, taps, y0 + ch * m + j, f, nr, m - j);
+    }
+}
+
 /* All channel blocks of nr rows over `taps` taps; x0 points at the input
  * step of the first row's first tap, channel 0. */
 static void rows(const float *x0, size_t xrow, size_t xtap, const float *w0, size_t c, size_t taps, float *y0,
@@ -77,10 +135,7 @@ static void rows(const float *x0, size_t xrow, size_t xtap, const float *w0, siz
 
 void c1d_dwconv_nwc__avx2(const float *x, size_t l_in, size_t c, size_t m, const float *w, size_t kw, size_t s,
                           size_t d, size_t pad_l, size_t t0, size_t n_rows, float *y) {
-    if (m != 1) {
-        c1d_dwconv_nwc_portable__avx2(x, l_in, c, m, w, kw, s, d, pad_l, t0, n_rows, y);
-        return;
-    }
+    const size_t f = c * m;
     const size_t span = (kw - 1) * d; /* offset of the last tap from the first */
     for (size_t r = 0; r < n_rows;) {
         const size_t base = (t0 + r) * s; /* padded position of tap 0 */
@@ -89,8 +144,14 @@ void c1d_dwconv_nwc__avx2(const float *x, size_t l_in, size_t c, size_t m, const
             const size_t last_t = (l_in - 1 + pad_l - span) / s;
             size_t run = last_t - (t0 + r) + 1;
             if (run > n_rows - r) run = n_rows - r;
-            for (size_t i = 0; i < run; i += 4)
-                rows(x + (base + i * s - pad_l) * c, s * c, d * c, w, c, kw, y + (r + i) * c, run - i < 4 ? run - i : 4);
+            for (size_t i = 0; i < run; i += 4) {
+                const float *x0 = x + (base + i * s - pad_l) * c;
+                const size_t nr = run - i < 4 ? run - i : 4;
+                if (m == 1)
+                    rows(x0, s * c, d * c, w, c, kw, y + (r + i) * f, nr);
+                else
+                    rows_bcast(x0, s * c, d * c, w, c, m, kw, y + (r + i) * f, nr);
+            }
             r += run;
             continue;
         }
@@ -99,10 +160,13 @@ void c1d_dwconv_nwc__avx2(const float *x, size_t l_in, size_t c, size_t m, const
         size_t end = pad_l + l_in, k_hi = base >= end ? 0 : (end - base + d - 1) / d;
         if (k_lo > kw) k_lo = kw;
         if (k_hi > kw) k_hi = kw;
-        if (k_hi > k_lo)
-            rows(x + (base + k_lo * d - pad_l) * c, s * c, d * c, w + k_lo * c, c, k_hi - k_lo, y + r * c, 1);
+        const float *x0 = x + (base + k_lo * d - pad_l) * c;
+        if (k_hi <= k_lo)
+            for (size_t i = 0; i < f; i++) y[r * f + i] = 0.0f;
+        else if (m == 1)
+            rows(x0, s * c, d * c, w + k_lo * f, c, k_hi - k_lo, y + r * f, 1);
         else
-            for (size_t i = 0; i < c; i++) y[r * c + i] = 0.0f;
+            rows_bcast(x0, s * c, d * c, w + k_lo * f, c, m, k_hi - k_lo, y + r * f, 1);
         r++;
     }
 }

@@ -4,7 +4,8 @@
  * Written as plain loops over contiguous runs (channels for channels_last,
  * output steps at stride 1 for channels_first) so that the compiler
  * vectorises them; the same source is compiled for each ISA (the vector
- * ISA files include it with C1D_ISA_SUFFIX set), so names carry the suffix.
+ * ISA files include it with C1D_ISA_SUFFIX set, and C1D_DWCONV_NCW_ONLY when
+ * they have their own channels_last kernel), so names carry the suffix.
  * Taps are summed in increasing k for every output, whatever the ISA; only
  * FMA contraction (enabled for the vector builds) changes rounding.
  * Taps outside the input are skipped (zero padding). No tail handling needed.
@@ -31,6 +32,7 @@ static inline void valid_taps(size_t base, size_t kw, size_t d, size_t pad_l, si
     if (*k_hi < *k_lo) *k_hi = *k_lo;
 }
 
+#ifndef C1D_DWCONV_NCW_ONLY
 /* channels_last. x: [l_in][c]; w: [kw][c * m]; y: [rows][c * m] for output
  * steps [t0, t0 + rows). y[r][ch * m + j] = sum_k x[t*s + k*d - pad_l][ch] * w[k][ch * m + j]. */
 void C1D_KERNEL(c1d_dwconv_nwc)(const float *restrict x, size_t l_in, size_t c, size_t m, const float *restrict w,
@@ -56,6 +58,8 @@ void C1D_KERNEL(c1d_dwconv_nwc)(const float *restrict x, size_t l_in, size_t c, 
         }
     }
 }
+
+#endif
 
 /* channels_first. x: [c][l_in]; w: [kw][c * m]; y: [c * m][ldy], columns
  * [0, cols) hold output steps [t0, t0 + cols). */
