@@ -294,9 +294,13 @@ typedef enum c1d_path {
     C1D_PATH_AUTO = 0,         ///< Let c1d choose (the default).
     C1D_PATH_IM2COL_GEMM = 1,  ///< General: im2col tiles and one cblas_sgemm per group. Runs every layer.
     C1D_PATH_DEPTHWISE = 2,    ///< Direct loops, no GEMM; only for one input channel per group (depthwise, or 1 channel).
+    C1D_PATH_GEMM_VIEW = 3,    ///< cblas_sgemm straight on the input, im2col only where a window touches the padding;
+                               ///< channels_last with kernel_size 1, or with dilation_rate 1, groups 1 and
+                               ///< kernel_size <= strides (windows that do not overlap); channels_first with
+                               ///< kernel_size 1 and strides 1.
 } c1d_path;
 
-/// Name of a path ("auto", "im2col_gemm", "depthwise"); NULL if out of range.
+/// Name of a path ("auto", "im2col_gemm", "depthwise", "gemm_view"); NULL if out of range.
 C1D_API const char *c1d_path_name(c1d_path path);
 
 /// Forces how the layer is computed (`C1D_PATH_AUTO` restores c1d's

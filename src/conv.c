@@ -51,6 +51,7 @@ c1d_status c1d_conv_create(const c1d_config *config, size_t in_channels, c1d_con
 
 void c1d_conv_destroy(c1d_conv *conv) {
     if (!conv) return;
+    c1d_layer_release(conv);
     c1d_free(conv->w);
     c1d_free(conv->b);
     c1d_free(conv);
@@ -74,7 +75,7 @@ c1d_status c1d_conv_set_kernel(c1d_conv *conv, const float *kernel, size_t kerne
         return c1d_fail(C1D_SHAPE_MISMATCH, "kernel: expected shape (%zu, %zu, %zu), got (%zu, %zu, %zu)",
                         conv->cfg.kernel_size, conv->c_in_g, conv->cfg.filters, kernel_size,
                         in_channels_per_group, filters);
-    memcpy(conv->w, kernel, conv->kwc * conv->cfg.filters * sizeof(float));
+    c1d_lora_store_kernel(conv, kernel);
     conv->kernel_set = true;
     return C1D_OK;
 }

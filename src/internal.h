@@ -31,7 +31,30 @@ struct c1d_conv {
     size_t threads;         /* most threads a forward call may use (c1d_conv_set_threads) */
     const char *path_reason;
     const c1d_kernels *kernels;
+
+    /* ---- The Keras layer (src/layer.c, src/lora.c): all zero / NULL for a
+     * layer from c1d_conv_create, which is a trainable layer without LoRA.
+     * Trainability is kept as Keras keeps it: a layer flag plus one flag per
+     * variable (set_trainable sets them all; LoRA freezes the base kernel),
+     * stored negated so that zero means trainable. ---- */
+    c1d_keras_config *keras;  /* the config the layer was created from (its own copy); NULL otherwise */
+    bool frozen;              /* !layer.trainable */
+    bool kernel_frozen, bias_frozen, lora_a_frozen, lora_b_frozen; /* !variable.trainable */
+    size_t lora_rank;         /* 0: LoRA off */
+    double lora_alpha;
+    bool lora_alpha_is_int;   /* get_config writes lora_alpha as an int */
+    float *kernel_base;       /* LoRA on: the base kernel [kernel_size][c_in_g][filters]; w holds the merged one */
+    float *lora_a;            /* [kernel_size][c_in_g][lora_rank] */
+    float *lora_b;            /* [lora_rank][filters] */
 };
+
+/* Stores a kernel [kernel_size][c_in_g][filters] as the layer's (base)
+ * kernel: into w, or with LoRA on into kernel_base, w then recomputed as
+ * the merged kernel. Cannot fail. */
+void c1d_lora_store_kernel(c1d_conv *conv, const float *kernel);
+
+/* Frees what the Keras-layer fields hold (called by c1d_conv_destroy). */
+void c1d_layer_release(c1d_conv *conv);
 
 /* Everything one forward call needs to know, derived from (layer, batch,
  * steps) by c1d_plan_make and shared by output_shape, workspace_size and

@@ -794,3 +794,74 @@ c1d_status c1d_keras_config_to_json(const c1d_keras_config *config, char **json)
 }
 
 void c1d_json_free(char *json) { c1d_free(json); }
+
+/* ---- Accessors for the layer (see keras_json.h) ---- */
+
+_Static_assert(C1D_SLOT_KERNEL_INITIALIZER == (int)KERNEL_INITIALIZER &&
+                   C1D_SLOT_BIAS_INITIALIZER == (int)BIAS_INITIALIZER &&
+                   C1D_SLOT_KERNEL_REGULARIZER == (int)KERNEL_REGULARIZER &&
+                   C1D_SLOT_BIAS_REGULARIZER == (int)BIAS_REGULARIZER &&
+                   C1D_SLOT_ACTIVITY_REGULARIZER == (int)ACTIVITY_REGULARIZER &&
+                   C1D_SLOT_KERNEL_CONSTRAINT == (int)KERNEL_CONSTRAINT &&
+                   C1D_SLOT_BIAS_CONSTRAINT == (int)BIAS_CONSTRAINT && C1D_SLOT_COUNT == (int)N_OBJECTS,
+               "c1d_keras_slot must follow the object order of keras_json.c");
+
+const c1d_keras_object *c1d_keras_config_object(const c1d_keras_config *config, c1d_keras_slot slot) {
+    return &config->object[slot];
+}
+
+const char *c1d_keras_config_name(const c1d_keras_config *config) { return config->name; }
+
+bool c1d_keras_config_trainable(const c1d_keras_config *config) { return config->trainable; }
+
+json_int_t c1d_keras_config_lora_rank(const c1d_keras_config *config) { return config->lora_rank; }
+
+c1d_keras_number c1d_keras_config_lora_alpha(const c1d_keras_config *config) { return config->lora_alpha; }
+
+void c1d_keras_config_set_state(c1d_keras_config *config, size_t in_channels, bool trainable, json_int_t lora_rank,
+                                c1d_keras_number lora_alpha) {
+    config->in_channels = in_channels;
+    config->trainable = trainable;
+    config->lora_rank = lora_rank;
+    config->lora_alpha = lora_alpha;
+}
+
+c1d_status c1d_keras_config_copy(const c1d_keras_config *config, c1d_keras_config **copy) {
+    c1d_keras_config *out = c1d_alloc(sizeof *out);
+    if (!out) return c1d_fail(C1D_NOMEM, "config: out of memory copying the config");
+    memset(out, 0, sizeof *out);
+    out->conv = config->conv;
+    out->in_channels = config->in_channels;
+    out->trainable = config->trainable;
+    out->lora_rank = config->lora_rank;
+    out->lora_alpha = config->lora_alpha;
+    out->name = c1d_keras_strdup(config->name);
+    c1d_status st = out->name ? C1D_OK : c1d_fail(C1D_NOMEM, "config: out of memory copying the layer name");
+    for (size_t i = 0; !st && i < N_OBJECTS; i++) st = c1d_keras_object_copy(&config->object[i], &out->object[i]);
+    if (st) {
+        c1d_keras_config_destroy(out);
+        return st;
+    }
+    *copy = out;
+    return C1D_OK;
+}
+
+c1d_status c1d_keras_config_from_conv(const c1d_config *conv, size_t in_channels, c1d_keras_config **config) {
+    c1d_keras_config *out = c1d_alloc(sizeof *out);
+    if (!out) return c1d_fail(C1D_NOMEM, "config: out of memory allocating the config");
+    memset(out, 0, sizeof *out);
+    out->conv = *conv;
+    out->in_channels = in_channels;
+    out->trainable = true;
+    out->lora_alpha = (c1d_keras_number){.is_int = true};
+    out->name = c1d_keras_strdup("conv1d");
+    if (!out->name) {
+        c1d_free(out);
+        return c1d_fail(C1D_NOMEM, "config: out of memory copying the layer name");
+    }
+    for (size_t i = 0; i < N_OBJECTS; i++)
+        if (object_fields[i].default_class)
+            c1d_keras_object_default(object_fields[i].family, object_fields[i].default_class, &out->object[i]);
+    *config = out;
+    return C1D_OK;
+}

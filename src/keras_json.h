@@ -133,4 +133,48 @@ c1d_status c1d_json_read_int(const json_t *value, const char *path, json_int_t *
 /* Copies a NUL-terminated string into memory from c1d_alloc; NULL when out of memory. */
 char *c1d_keras_strdup(const char *s);
 
+/* ---- Accessors for the layer (src/layer.c, src/lora.c, src/initializers.c,
+ * src/regularizers.c, src/constraints.c): they read a parsed config's
+ * validated objects instead of parsing anything again. ---- */
+
+/* The nested objects of a Conv1D config, in keras_json.c's order. */
+typedef enum c1d_keras_slot {
+    C1D_SLOT_KERNEL_INITIALIZER,
+    C1D_SLOT_BIAS_INITIALIZER,
+    C1D_SLOT_KERNEL_REGULARIZER,
+    C1D_SLOT_BIAS_REGULARIZER,
+    C1D_SLOT_ACTIVITY_REGULARIZER,
+    C1D_SLOT_KERNEL_CONSTRAINT,
+    C1D_SLOT_BIAS_CONSTRAINT,
+    C1D_SLOT_COUNT
+} c1d_keras_slot;
+
+/* The object in `slot` (cls == NULL for None). */
+const c1d_keras_object *c1d_keras_config_object(const c1d_keras_config *config, c1d_keras_slot slot);
+/* The layer name. */
+const char *c1d_keras_config_name(const c1d_keras_config *config);
+/* The config's `trainable`. */
+bool c1d_keras_config_trainable(const c1d_keras_config *config);
+/* `lora_rank` (0: off) and `lora_alpha` as the config holds them. */
+json_int_t c1d_keras_config_lora_rank(const c1d_keras_config *config);
+c1d_keras_number c1d_keras_config_lora_alpha(const c1d_keras_config *config);
+/* Overwrites what a layer changes after it is created: the input channel
+ * count, `trainable` and the LoRA keys (rank 0: off). */
+void c1d_keras_config_set_state(c1d_keras_config *config, size_t in_channels, bool trainable, json_int_t lora_rank,
+                                c1d_keras_number lora_alpha);
+/* A deep copy (from c1d_alloc; free with c1d_keras_config_destroy). */
+c1d_status c1d_keras_config_copy(const c1d_keras_config *config, c1d_keras_config **copy);
+/* The config Keras's constructor gives `conv` with every other argument
+ * left at its default (name "conv1d", glorot_uniform / zeros, no
+ * regularizer or constraint, LoRA off). */
+c1d_status c1d_keras_config_from_conv(const c1d_config *conv, size_t in_channels, c1d_keras_config **config);
+
+/* The Keras class name of an object; NULL for None. */
+const char *c1d_keras_object_class(const c1d_keras_object *obj);
+/* The argument `key` of an object; NULL when its class has no such argument. */
+const c1d_keras_arg *c1d_keras_object_arg(const c1d_keras_object *obj, const char *key);
+/* A deep copy of an object into *dst (which holds nothing to free);
+ * C1D_NOMEM leaves *dst as None. */
+c1d_status c1d_keras_object_copy(const c1d_keras_object *src, c1d_keras_object *dst);
+
 #endif

@@ -770,3 +770,27 @@ json_t *c1d_keras_dtype_to_json(void) {
     }
     return envelope_to_json("keras", "DTypePolicy", config);
 }
+
+/* ---- Accessors for the layer (see keras_json.h) ---- */
+
+const char *c1d_keras_object_class(const c1d_keras_object *obj) { return obj->cls ? obj->cls->name : NULL; }
+
+const c1d_keras_arg *c1d_keras_object_arg(const c1d_keras_object *obj, const char *key) {
+    for (size_t i = 0; obj->cls && i < obj->cls->n_args; i++)
+        if (strcmp(obj->cls->args[i].key, key) == 0) return &obj->arg[i];
+    return NULL;
+}
+
+c1d_status c1d_keras_object_copy(const c1d_keras_object *src, c1d_keras_object *dst) {
+    *dst = *src;
+    for (size_t i = 0; i < C1D_KERAS_MAX_ARGS; i++) dst->arg[i].seed.name = NULL;
+    for (size_t i = 0; i < C1D_KERAS_MAX_ARGS; i++) {
+        if (!src->arg[i].seed.name) continue;
+        dst->arg[i].seed.name = c1d_keras_strdup(src->arg[i].seed.name);
+        if (!dst->arg[i].seed.name) {
+            c1d_keras_object_clear(dst);
+            return c1d_fail(C1D_NOMEM, "config: out of memory copying a seed generator name");
+        }
+    }
+    return C1D_OK;
+}
