@@ -97,26 +97,51 @@ typedef struct tile_buffers {
     float *scratch; /* sparsemax only: one whole last axis */
 } tile_buffers;
 
+/* dst[rows][f_g] (columns of group g, ldc = filters) = a[rows][kwc] (lda) * w_g[kwc][f_g]
+ * (ldb = filters): m = rows, n = f_g, k = kwc. */
+static void gemm_nwc(const c1d_conv *conv, size_t g, const float *a, size_t lda, size_t rows, float *dst) {
+    const int f = c1d_to_int(conv->cfg.filters);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c1d_to_int(rows), c1d_to_int(conv->f_g),
+                c1d_to_int(conv->kwc), 1.0f, a, c1d_to_int(lda), conv->w + g * conv->f_g, f, 0.0f,
+                dst + g * conv->f_g, f);
+}
+
+/* Output steps [t0, t0 + rows) of group g through im2col: col [rows][kwc], ld = kwc. */
+static void im2col_gemm_nwc(const c1d_conv *conv, const c1d_plan *p, const float *xn, size_t g, size_t t0,
+                            size_t rows, float *col, float *dst) {
+    const c1d_config *cfg = &conv->cfg;
+    conv->kernels->im2col_nwc(xn + g * conv->c_in_g, p->l_in, conv->c_in, conv->c_in_g, cfg->kernel_size,
+                              cfg->strides, cfg->dilation_rate, p->pad_l, t0, rows, col);
+    gemm_nwc(conv, g, col, conv->kwc, rows, dst);
+}
+
 /* Pre-activation (no bias) of output steps [t0, t0 + rows) of one item into
  * dst [rows][filters]. */
 static void tile_nwc(const c1d_conv *conv, const c1d_plan *p, const float *xn, size_t t0, size_t rows,
                      float *col, float *dst) {
     const c1d_config *cfg = &conv->cfg;
-    const size_t f = cfg->filters;
+    const size_t f = cfg->filters, s = cfg->strides, t_end = t0 + rows;
     if (conv->path == C1D_PATH_DEPTHWISE) { /* c_in_g = 1: channels c = groups, m = f_g */
-        conv->kernels->dwconv_nwc(xn, p->l_in, cfg->groups, conv->f_g, conv->w, cfg->kernel_size, cfg->strides,
+        conv->kernels->dwconv_nwc(xn, p->l_in, cfg->groups, conv->f_g, conv->w, cfg->kernel_size, s,
                                   cfg->dilation_rate, p->pad_l, t0, rows, dst);
         return;
     }
+    /* GEMM view: steps [in_lo, in_hi) read only inside the input, and there
+     * the im2col row of step t is already in x, kwc floats from
+     * x[t*s - pad_l][g*c_in_g], consecutive steps s*c_in >= kwc apart. */
+    size_t in_lo = t_end, in_hi = t_end;
+    if (conv->path == C1D_PATH_GEMM_VIEW) {
+        in_lo = (p->pad_l + s - 1) / s;
+        in_hi = p->l_in + p->pad_l >= conv->k_eff ? (p->l_in + p->pad_l - conv->k_eff) / s + 1 : 0;
+        in_lo = in_lo < t0 ? t0 : (in_lo > t_end ? t_end : in_lo);
+        in_hi = in_hi > t_end ? t_end : (in_hi < in_lo ? in_lo : in_hi);
+    }
     for (size_t g = 0; g < cfg->groups; g++) {
-        /* col: [rows][kwc], ld = kwc */
-        conv->kernels->im2col_nwc(xn + g * conv->c_in_g, p->l_in, conv->c_in, conv->c_in_g, cfg->kernel_size,
-                                  cfg->strides, cfg->dilation_rate, p->pad_l, t0, rows, col);
-        /* y[rows][f_g] (cols g*f_g.., ldc = f) = col[rows][kwc] * w[kwc][f_g] (ldb = f):
-         * m = rows, n = f_g, k = kwc. */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c1d_to_int(rows), c1d_to_int(conv->f_g),
-                    c1d_to_int(conv->kwc), 1.0f, col, c1d_to_int(conv->kwc), conv->w + g * conv->f_g,
-                    c1d_to_int(f), 0.0f, dst + g * conv->f_g, c1d_to_int(f));
+        if (in_lo > t0) im2col_gemm_nwc(conv, p, xn, g, t0, in_lo - t0, col, dst);
+        if (in_hi > in_lo)
+            gemm_nwc(conv, g, xn + (in_lo * s - p->pad_l) * conv->c_in + g * conv->c_in_g, s * conv->c_in,
+                     in_hi - in_lo, dst + (in_lo - t0) * f);
+        if (t_end > in_hi) im2col_gemm_nwc(conv, p, xn, g, in_hi, t_end - in_hi, col, dst + (in_hi - t0) * f);
     }
 }
 
@@ -154,14 +179,21 @@ static void tile_ncw(const c1d_conv *conv, const c1d_plan *p, const float *xn, s
         return;
     }
     for (size_t g = 0; g < cfg->groups; g++) {
-        /* col: [kwc][cols], ld = cols */
-        conv->kernels->im2col_ncw(xn + g * conv->c_in_g * p->l_in, p->l_in, conv->c_in_g, cfg->kernel_size,
-                                  cfg->strides, cfg->dilation_rate, p->pad_l, t0, cols, col);
-        /* y_g[f_g][cols] (ldc = ldd) = w_g^T[f_g][kwc] (w read with lda = f) * col[kwc][cols]:
+        const float *xg = xn + g * conv->c_in_g * p->l_in; /* [c_in_g][l_in] */
+        const float *b = xg + t0;                         /* GEMM view (kernel_size 1, stride 1): ld = l_in */
+        size_t ldb = p->l_in;
+        if (conv->path != C1D_PATH_GEMM_VIEW) {
+            /* col: [kwc][cols], ld = cols */
+            conv->kernels->im2col_ncw(xg, p->l_in, conv->c_in_g, cfg->kernel_size, cfg->strides,
+                                      cfg->dilation_rate, p->pad_l, t0, cols, col);
+            b = col;
+            ldb = cols;
+        }
+        /* y_g[f_g][cols] (ldc = ldd) = w_g^T[f_g][kwc] (w read with lda = f) * b[kwc][cols] (ldb):
          * m = f_g, n = cols, k = kwc. */
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, c1d_to_int(conv->f_g), c1d_to_int(cols),
-                    c1d_to_int(conv->kwc), 1.0f, conv->w + g * conv->f_g, c1d_to_int(cfg->filters), col,
-                    c1d_to_int(cols), 0.0f, dst + g * conv->f_g * ldd, c1d_to_int(ldd));
+                    c1d_to_int(conv->kwc), 1.0f, conv->w + g * conv->f_g, c1d_to_int(cfg->filters), b,
+                    c1d_to_int(ldb), 0.0f, dst + g * conv->f_g * ldd, c1d_to_int(ldd));
     }
 }
 

@@ -2,16 +2,35 @@
  * the layer's shape (never per call), and the API to read or force it. */
 #include "internal.h"
 
-static const char *const path_names[] = {"auto", "im2col_gemm", "depthwise"};
+static const char *const path_names[] = {"auto", "im2col_gemm", "depthwise", "gemm_view"};
 
-const char *c1d_path_name(c1d_path path) { return (unsigned)path <= C1D_PATH_DEPTHWISE ? path_names[path] : NULL; }
+const char *c1d_path_name(c1d_path path) { return (unsigned)path <= C1D_PATH_GEMM_VIEW ? path_names[path] : NULL; }
 
 static bool depthwise_fits(const c1d_conv *conv) { return conv->c_in_g == 1; }
+
+/* The im2col rows are already in the input, at a constant stride the BLAS
+ * accepts: channels_last rows of kernel_size 1 (any groups), or, with
+ * dilation 1 and one group, rows of kernel_size * channels consecutive
+ * floats that do not overlap (kernel_size <= strides: the BLAS requires
+ * lda >= the row length, so overlapping windows cannot be read in place);
+ * channels_first columns of kernel_size 1 at stride 1. */
+static bool gemm_view_fits(const c1d_conv *conv) {
+    const c1d_config *cfg = &conv->cfg;
+    size_t lda;
+    if (cfg->data_format == C1D_CHANNELS_FIRST) return cfg->kernel_size == 1 && cfg->strides == 1;
+    return (cfg->kernel_size == 1 ||
+            (cfg->dilation_rate == 1 && cfg->groups == 1 && cfg->kernel_size <= cfg->strides)) &&
+           c1d_mul(cfg->strides, conv->c_in, &lda) && c1d_fits_int(lda);
+}
 
 c1d_path c1d_path_choose(const c1d_conv *conv, const char **reason) {
     if (depthwise_fits(conv)) {
         *reason = "one input channel per group: direct loops beat GEMMs with a reduction of kernel_size";
         return C1D_PATH_DEPTHWISE;
+    }
+    if (gemm_view_fits(conv)) {
+        *reason = "im2col rows are contiguous in the input: sgemm reads it in place, no copy";
+        return C1D_PATH_GEMM_VIEW;
     }
     *reason = "general layer: im2col tiles and one sgemm per group";
     return C1D_PATH_IM2COL_GEMM;
@@ -27,6 +46,16 @@ c1d_status c1d_conv_set_path(c1d_conv *conv, c1d_path path) {
             return c1d_fail(C1D_UNSUPPORTED,
                             "path: depthwise needs one input channel per group, got in_channels / groups = %zu",
                             conv->c_in_g);
+        break;
+    case C1D_PATH_GEMM_VIEW:
+        if (!gemm_view_fits(conv))
+            return c1d_fail(C1D_UNSUPPORTED,
+                            "path: gemm_view needs channels_last with kernel_size 1, or with dilation_rate 1, "
+                            "groups 1 and kernel_size <= strides, or channels_first with kernel_size 1 and strides "
+                            "1; got kernel_size=%zu, "
+                            "strides=%zu, dilation_rate=%zu, groups=%zu, %s",
+                            conv->cfg.kernel_size, conv->cfg.strides, conv->cfg.dilation_rate, conv->cfg.groups,
+                            c1d_data_format_name(conv->cfg.data_format));
         break;
     default: return c1d_fail(C1D_INVALID_ARG, "path: unknown value %u", (unsigned)path);
     }

@@ -197,6 +197,31 @@ START_TEST(paths) {
     ASSERT_FAILS(c1d_conv_path(NULL, &p, NULL), C1D_INVALID_ARG, "conv");
     ASSERT_FAILS(c1d_conv_set_path(NULL, C1D_PATH_AUTO), C1D_INVALID_ARG, "conv");
     ck_assert_str_eq(c1d_path_name(C1D_PATH_DEPTHWISE), "depthwise");
+    ck_assert_str_eq(c1d_path_name(C1D_PATH_GEMM_VIEW), "gemm_view");
+    /* gemm_view: pointwise (any groups), or windows that do not overlap. */
+    static const struct {
+        size_t k, s, d, g;
+        c1d_data_format fmt;
+        bool fits;
+    } view[] = {
+        {1, 1, 1, 2, C1D_CHANNELS_LAST, true},  {1, 3, 1, 1, C1D_CHANNELS_LAST, true},
+        {2, 2, 1, 1, C1D_CHANNELS_LAST, true},  {3, 2, 1, 1, C1D_CHANNELS_LAST, false},
+        {2, 2, 1, 2, C1D_CHANNELS_LAST, false}, {1, 1, 1, 1, C1D_CHANNELS_FIRST, true},
+        {1, 2, 1, 1, C1D_CHANNELS_FIRST, false}, {3, 1, 1, 1, C1D_CHANNELS_FIRST, false},
+    };
+    for (size_t i = 0; i < sizeof view / sizeof *view; i++) {
+        c1d_config vc = c1d_config_default(4, view[i].k);
+        vc.strides = view[i].s;
+        vc.dilation_rate = view[i].d;
+        vc.groups = view[i].g;
+        vc.data_format = view[i].fmt;
+        c1d_conv *v;
+        ck_assert_int_eq(c1d_conv_create(&vc, 4, &v), C1D_OK);
+        ck_assert_int_eq(c1d_conv_path(v, &p, NULL), C1D_OK);
+        ck_assert_msg((p == C1D_PATH_GEMM_VIEW) == view[i].fits, "case %zu: auto chose %s", i, c1d_path_name(p));
+        ck_assert_int_eq(c1d_conv_set_path(v, C1D_PATH_GEMM_VIEW), view[i].fits ? C1D_OK : C1D_UNSUPPORTED);
+        c1d_conv_destroy(v);
+    }
     ck_assert_ptr_null(c1d_path_name((c1d_path)9));
     c1d_conv_destroy(dw);
     c1d_conv_destroy(dense);
