@@ -35,11 +35,12 @@ typedef struct tu_report {
 /* Runs the layer (config cfg, kernel w, bias b or NULL) on x with c1d and
  * compares with the reference, tier 2 ("random float") tolerance:
  * pre-activation |got - r| <= u|r| + 4 sqrt(n) u S, propagated through the
- * activation; for the axis-wise activations (softmax, log_softmax,
- * sparsemax, glu) the pre-activation is checked first (a linear twin of the
- * layer) and the activation is then checked on it with rounding-only
- * tolerances. Returns false when c1d itself failed (report.first_failure
- * holds c1d's message). */
+ * activation (elementwise ones, softmax, log_softmax and glu). For the
+ * axis-wise activations the pre-activation of a linear twin of the layer is
+ * checked first; sparsemax, whose Keras form jumps when its support changes,
+ * is then checked on that twin's output with rounding-only tolerances.
+ * Returns false when c1d itself failed (report.first_failure holds c1d's
+ * message). */
 bool tu_check_forward(const c1d_config *cfg, size_t c_in, size_t batch, size_t steps, const float *x,
                       const float *w, const float *b, tu_report *report);
 
