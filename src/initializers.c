@@ -533,13 +533,19 @@ c1d_status c1d_initializer_parse(const char *text, const char *fallback, const c
             for (; err.text[i] && i + 1 < sizeof reason; i++)
                 reason[i] = (err.text[i] >= 0x20 && err.text[i] < 0x7f) ? err.text[i] : '?';
             reason[i] = '\0';
-            return c1d_fail(err.text[0] ? C1D_PARSE : C1D_NOMEM, "%s: %s (line %d, column %d)", path, reason,
-                            err.line, err.column);
+            const bool oom = !err.text[0] || json_error_code(&err) == json_error_out_of_memory;
+            return c1d_fail(oom ? C1D_NOMEM : C1D_PARSE, "%s: %s (line %d, column %d)", path,
+                            err.text[0] ? reason : "out of memory", err.line, err.column);
         }
     } else {
         value = json_stringn(src, length);
-        if (!value)
+        if (!value) {
+            /* jansson fails alike on invalid UTF-8 and out of memory; ASCII is always valid UTF-8. */
+            bool ascii = true;
+            for (size_t i = start; i < length; i++) ascii = ascii && (unsigned char)src[i] < 0x80;
+            if (ascii) return c1d_fail(C1D_NOMEM, "%s: out of memory reading the identifier", path);
             return c1d_fail(C1D_INVALID_ARG, "%s: the identifier is not valid UTF-8 (or memory ran out)", path);
+        }
     }
     c1d_status st = c1d_keras_object_parse(C1D_KERAS_INITIALIZER, value, path, obj);
     json_decref(value);

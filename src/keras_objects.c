@@ -192,7 +192,7 @@ void c1d_json_describe(const json_t *value, char *buf, size_t size) {
  * message stays one clean line whatever bytes a key holds. */
 static void copy_printable(char *dst, size_t size, const char *s, size_t max) {
     size_t n = 0;
-    for (; s[n] && n < max && n + 1 < size; n++)
+    for (; n < max && n + 1 < size && s[n]; n++)
         dst[n] = (s[n] >= 0x20 && s[n] < 0x7f) ? s[n] : '?';
     dst[n] = '\0';
 }

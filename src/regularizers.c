@@ -86,7 +86,7 @@ c1d_status c1d_conv_regularization_losses(const c1d_conv *conv, double losses[C1
     if (!count) return c1d_fail(C1D_INVALID_ARG, "count: expected a pointer, got NULL");
     c1d_weight_ref refs[C1D_MAX_WEIGHTS];
     size_t n, found = 0;
-    double got[C1D_MAX_WEIGHTS];
+    double got[C1D_MAX_WEIGHTS] = {0};
     size_t index[C1D_MAX_WEIGHTS];
     c1d_layer_weights(conv, refs, &n);
     /* Keras walks trainable_weights: the layer's weight order, trainable ones only. */

@@ -475,7 +475,10 @@ static void fortran_to_c(const npy_header *h, const float *src, float *dst) {
     for (size_t k = 0; k < nd; k++) stride[k] = k == 0 ? 1 : stride[k - 1] * h->shape[k - 1];
     for (size_t i = 0; i < h->count; i++) {
         dst[i] = src[off];
-        for (size_t k = nd; k-- > 0;) {
+        /* Last axis first; counting kk down from nd keeps k = kk - 1 from
+         * wrapping below 0 when the odometer rolls over entirely. */
+        for (size_t kk = nd; kk > 0; kk--) {
+            const size_t k = kk - 1;
             if (++idx[k] < h->shape[k]) {
                 off += stride[k];
                 break;
@@ -580,7 +583,15 @@ c1d_status npy_load(const char *path, npy_array *array) {
     npy_header h;
     unsigned char *head = NULL;
     float *data = NULL;
-    if ((st = cli_file_read(fd, path, pre, size < sizeof pre ? size : sizeof pre, &got))) goto done;
+    /* 10 preamble bytes, then the 2 more of a 4-byte header length only for
+     * versions 2.0 and 3.0: reading 12 at once would take 2 header bytes
+     * that a version 1.0 header of length 0 or 1 has no room for. */
+    if ((st = cli_file_read(fd, path, pre, size < 10 ? size : 10, &got))) goto done;
+    if (got == 10 && (pre[6] == 2 || pre[6] == 3) && size >= sizeof pre) {
+        size_t more;
+        if ((st = cli_file_read(fd, path, pre + 10, 2, &more))) goto done;
+        got += more;
+    }
     if ((st = parse_preamble(pre, got, size, path, &major, &minor, &prefix, &header_len))) goto done;
     /* The header is at most NPY_MAX_HEADER_BYTES and fits the file (checked). */
     head = npy_alloc(prefix + header_len);
