@@ -298,14 +298,19 @@ typedef enum c1d_path {
                                ///< channels_last with kernel_size 1, or with dilation_rate 1, groups 1 and
                                ///< kernel_size <= strides (windows that do not overlap); channels_first with
                                ///< kernel_size 1 and strides 1.
+    C1D_PATH_DIRECT = 4,       ///< Direct ("implicit GEMM") register-blocked loops over the input, no im2col and
+                               ///< no BLAS; channels_last only, any groups. The kernel is repacked in blocks of
+                               ///< 16 filters per group when it is set (the layer holds a second, padded copy).
 } c1d_path;
 
-/// Name of a path ("auto", "im2col_gemm", "depthwise", "gemm_view"); NULL if out of range.
+/// Name of a path ("auto", "im2col_gemm", "depthwise", "gemm_view", "direct"); NULL if out of range.
 C1D_API const char *c1d_path_name(c1d_path path);
 
 /// Forces how the layer is computed (`C1D_PATH_AUTO` restores c1d's
 /// choice). C1D_UNSUPPORTED if the path cannot compute this layer; the
-/// layer is then unchanged. Not to be called while forward calls run.
+/// layer is then unchanged. `C1D_PATH_DIRECT` allocates its packed kernel
+/// here (C1D_TOO_LARGE beyond `C1D_MAX_ALLOC_BYTES`, C1D_NOMEM). Not to be
+/// called while forward calls run.
 C1D_API c1d_status c1d_conv_set_path(c1d_conv *conv, c1d_path path);
 
 /// The path forward calls will take and a one-line reason (static string).

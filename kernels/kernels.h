@@ -9,7 +9,7 @@
  *   c_in_g = c_in / g, f filters, f_g = f / g, g groups, kw taps (kernel_size),
  *   s stride, d dilation, pad_l zeros before the first input step.
  *   Buffers: x input, w kernel [kw][c_in_g][f], b bias [f], y output,
- *   col the im2col tile.
+ *   col the im2col tile, wp the direct path's packed kernel.
  */
 #ifndef C1D_KERNELS_H
 #define C1D_KERNELS_H
@@ -40,6 +40,32 @@ typedef void (*c1d_dwconv_nwc_fn)(const float *x, size_t l_in, size_t c, size_t 
 typedef void (*c1d_dwconv_ncw_fn)(const float *x, size_t l_in, size_t c, size_t m, const float *w, size_t kw,
                                   size_t s, size_t d, size_t pad_l, size_t t0, size_t cols, float *y, size_t ldy);
 
+/* Filters per block of the direct path's packed kernel (one block is two
+ * AVX2 vectors wide); every ISA packs and reads the same layout. */
+#define C1D_DIRECT_NR 16
+
+/* Packs the kernel for the direct path. w: [kw][c_in_g][f] (Keras);
+ * wp: [g][nb][kw][c_in_g][C1D_DIRECT_NR] with nb = ceil(f_g / C1D_DIRECT_NR):
+ * wp[g][j][k][c][i] = w[k][c][g*f_g + j*C1D_DIRECT_NR + i], zero for the
+ * filters past f_g of a group's last block. */
+typedef void (*c1d_direct_pack_fn)(const float *w, size_t kw, size_t c_in_g, size_t f, size_t g, float *wp);
+
+/* Direct convolution of one group of one channels_last item, pre-activation
+ * without bias, output steps [t0, t0 + rows):
+ *   y[r][j] = sum over k in [0, kw), then c in [0, c_in_g) (in that order,
+ *             one running float sum per output) of
+ *             x[(t0 + r)*s + k*d - pad_l][c] * wp[j / NR][k][c][j % NR],
+ * where a step outside [0, l_in) reads as 0 (the padding: its products are
+ * still added, so 0 * Inf gives NaN as Keras's padded input does).
+ * x: [l_in][ldx] (the group's first channel at x[0]); wp: the group's
+ * packed kernel [nb][kw][c_in_g][NR], 32-byte aligned; y: [rows][ldy] (the
+ * group's first filter at y[0]), columns [0, f_g) written, nothing else.
+ * Every output is summed in the same order whatever its position in the
+ * tile, so the result does not depend on t0, rows or the blocking. */
+typedef void (*c1d_direct_nwc_fn)(const float *x, size_t l_in, size_t ldx, size_t c_in_g, const float *wp,
+                                  size_t f_g, size_t kw, size_t s, size_t d, size_t pad_l, size_t t0, size_t rows,
+                                  float *y, size_t ldy);
+
 /* y[i] += b[i] for i < n. */
 typedef void (*c1d_add_vector_fn)(float *y, const float *b, size_t n);
 
@@ -60,6 +86,8 @@ typedef struct c1d_kernels {
     c1d_im2col_ncw_fn im2col_ncw;
     c1d_dwconv_nwc_fn dwconv_nwc;
     c1d_dwconv_ncw_fn dwconv_ncw;
+    c1d_direct_pack_fn direct_pack;
+    c1d_direct_nwc_fn direct_nwc;
     c1d_add_vector_fn add_vector;
     c1d_add_scalar_fn add_scalar;
     c1d_activation_fn activation[C1D_ACTIVATION_COUNT_];

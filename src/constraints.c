@@ -52,7 +52,8 @@ static c1d_status reduced_axes(const c1d_keras_object *con, const c1d_shape *sha
 /* The norm group of flat element e: its index with the reduced axes dropped. */
 static size_t group_of(size_t e, const c1d_shape *shape, const bool reduce[C1D_SHAPE_MAX_RANK]) {
     size_t group = 0, scale = 1;
-    for (size_t d = shape->rank; d-- > 0;) {
+    for (size_t dd = shape->rank; dd > 0; dd--) { /* last axis first; d = dd - 1 never wraps */
+        const size_t d = dd - 1;
         const size_t i = e % shape->dim[d];
         e /= shape->dim[d];
         if (!reduce[d]) {
@@ -143,8 +144,10 @@ c1d_status c1d_conv_apply_constraints(c1d_conv *conv) {
     if (!st) {
         apply(&kernel);
         apply(&bias);
-        /* A kernel constraint excludes LoRA, but keep the merge right whatever changed. */
+        /* A kernel constraint excludes LoRA, but keep the merge right whatever changed;
+         * and the direct path's packed copy of the kernel. */
         if (kernel.con && conv->lora_rank) c1d_lora_merge(conv);
+        if (kernel.con) c1d_pack_refresh(conv);
     }
     c1d_free(kernel.norms);
     c1d_free(bias.norms);

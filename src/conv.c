@@ -44,6 +44,10 @@ c1d_status c1d_conv_create(const c1d_config *config, size_t in_channels, c1d_con
         c1d_conv_destroy(conv);
         return c1d_fail(C1D_NOMEM, "conv: out of memory allocating a %zu-byte kernel", w_bytes);
     }
+    if ((st = c1d_pack_for_path(conv, conv->path))) {
+        c1d_conv_destroy(conv);
+        return st;
+    }
     if (conv->b) memset(conv->b, 0, config->filters * sizeof(float));
     *out = conv;
     return C1D_OK;
@@ -53,6 +57,7 @@ void c1d_conv_destroy(c1d_conv *conv) {
     if (!conv) return;
     c1d_layer_release(conv);
     c1d_free(conv->w);
+    c1d_free(conv->wp);
     c1d_free(conv->b);
     c1d_free(conv);
 }
@@ -75,8 +80,8 @@ c1d_status c1d_conv_set_kernel(c1d_conv *conv, const float *kernel, size_t kerne
         return c1d_fail(C1D_SHAPE_MISMATCH, "kernel: expected shape (%zu, %zu, %zu), got (%zu, %zu, %zu)",
                         conv->cfg.kernel_size, conv->c_in_g, conv->cfg.filters, kernel_size,
                         in_channels_per_group, filters);
-    c1d_lora_store_kernel(conv, kernel);
     conv->kernel_set = true;
+    c1d_lora_store_kernel(conv, kernel); /* also refreshes the direct path's packed kernel */
     return C1D_OK;
 }
 

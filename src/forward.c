@@ -65,7 +65,7 @@ c1d_status c1d_plan_make(const c1d_conv *conv, size_t batch, size_t steps, c1d_p
     size_t per_tile = C1D_TILE_BYTES / (sizeof(float) * wide);
     if (per_tile == 0) per_tile = 1;
     p->tile = min_size(per_tile, cl ? p->l_out : p->out_steps);
-    p->col_floats = conv->path == C1D_PATH_DEPTHWISE ? 0 : p->tile * conv->kwc;
+    p->col_floats = conv->path == C1D_PATH_DEPTHWISE || conv->path == C1D_PATH_DIRECT ? 0 : p->tile * conv->kwc;
     if (glu) p->pre_floats = cl ? p->tile * f : 2 * f * p->tile;
     if (cfg->activation == C1D_ACTIVATION_SPARSEMAX) p->scratch_floats = cl ? f : p->l_out;
     p->thread_floats = round_up16(p->col_floats) + round_up16(p->pre_floats) + round_up16(p->scratch_floats);
@@ -124,6 +124,14 @@ static void tile_nwc(const c1d_conv *conv, const c1d_plan *p, const float *xn, s
     if (conv->path == C1D_PATH_DEPTHWISE) { /* c_in_g = 1: channels c = groups, m = f_g */
         conv->kernels->dwconv_nwc(xn, p->l_in, cfg->groups, conv->f_g, conv->w, cfg->kernel_size, s,
                                   cfg->dilation_rate, p->pad_l, t0, rows, dst);
+        return;
+    }
+    if (conv->path == C1D_PATH_DIRECT) { /* wp: [groups][nb][kw][c_in_g][NR], nb = ceil(f_g / NR) */
+        const size_t per_group = (conv->f_g + C1D_DIRECT_NR - 1) / C1D_DIRECT_NR * C1D_DIRECT_NR * conv->kwc;
+        for (size_t g = 0; g < cfg->groups; g++)
+            conv->kernels->direct_nwc(xn + g * conv->c_in_g, p->l_in, conv->c_in, conv->c_in_g,
+                                      conv->wp + g * per_group, conv->f_g, cfg->kernel_size, s, cfg->dilation_rate,
+                                      p->pad_l, t0, rows, dst + g * conv->f_g, f);
         return;
     }
     /* GEMM view: steps [in_lo, in_hi) read only inside the input, and there

@@ -26,6 +26,7 @@ struct c1d_conv {
     size_t k_eff;        /* dilation_rate * (kernel_size - 1) + 1 */
     float *w;            /* [kernel_size][c_in_g][filters], 64-byte aligned */
     float *b;            /* [filters], zeros until set; NULL without use_bias */
+    float *wp;           /* path direct only: w packed, see src/pack.c; NULL otherwise */
     bool kernel_set;
     c1d_path path;          /* never C1D_PATH_AUTO: resolved at create and set_path */
     size_t threads;         /* most threads a forward call may use (c1d_conv_set_threads) */
@@ -52,6 +53,16 @@ struct c1d_conv {
  * kernel: into w, or with LoRA on into kernel_base, w then recomputed as
  * the merged kernel. Cannot fail. */
 void c1d_lora_store_kernel(c1d_conv *conv, const float *kernel);
+
+/* The direct path's packed kernel (src/pack.c). c1d_pack_floats: its size
+ * in floats, false on overflow or beyond C1D_MAX_ALLOC_BYTES.
+ * c1d_pack_for_path: allocates and packs it for C1D_PATH_DIRECT, frees it
+ * for any other path; on failure (C1D_TOO_LARGE, C1D_NOMEM, message set)
+ * the layer is unchanged. c1d_pack_refresh: repacks w into it (when the
+ * layer has one); whatever changes w must call it. */
+bool c1d_pack_floats(const c1d_conv *conv, size_t *floats);
+c1d_status c1d_pack_for_path(c1d_conv *conv, c1d_path path);
+void c1d_pack_refresh(c1d_conv *conv);
 
 /* Frees what the Keras-layer fields hold (called by c1d_conv_destroy). */
 void c1d_layer_release(c1d_conv *conv);

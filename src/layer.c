@@ -32,7 +32,7 @@ bool c1d_shape_size(const c1d_shape *shape, size_t *size) {
 static void layer_name(const c1d_conv *conv, char *buf, size_t size) {
     const char *name = conv->keras ? c1d_keras_config_name(conv->keras) : "conv1d";
     size_t n = 0;
-    for (; name[n] && n < 64 && n + 1 < size; n++) buf[n] = (name[n] >= 0x20 && name[n] < 0x7f) ? name[n] : '?';
+    for (; n < 64 && n + 1 < size && name[n]; n++) buf[n] = (name[n] >= 0x20 && name[n] < 0x7f) ? name[n] : '?';
     buf[n] = '\0';
 }
 
@@ -86,6 +86,7 @@ c1d_status c1d_conv_create_from_keras(const c1d_keras_config *config, size_t in_
                              "kernel_initializer");
     if (st) goto fail;
     conv->kernel_set = true;
+    c1d_pack_refresh(conv);
     if (cfg.use_bias &&
         (st = c1d_initializer_run(c1d_keras_config_object(config, C1D_SLOT_BIAS_INITIALIZER), &bias, conv->b,
                                   "bias_initializer")))

@@ -2,9 +2,9 @@
  * the layer's shape (never per call), and the API to read or force it. */
 #include "internal.h"
 
-static const char *const path_names[] = {"auto", "im2col_gemm", "depthwise", "gemm_view"};
+static const char *const path_names[] = {"auto", "im2col_gemm", "depthwise", "gemm_view", "direct"};
 
-const char *c1d_path_name(c1d_path path) { return (unsigned)path <= C1D_PATH_GEMM_VIEW ? path_names[path] : NULL; }
+const char *c1d_path_name(c1d_path path) { return (unsigned)path <= C1D_PATH_DIRECT ? path_names[path] : NULL; }
 
 static bool depthwise_fits(const c1d_conv *conv) { return conv->c_in_g == 1; }
 
@@ -23,6 +23,9 @@ static bool gemm_view_fits(const c1d_conv *conv) {
            c1d_mul(cfg->strides, conv->c_in, &lda) && c1d_fits_int(lda);
 }
 
+/* The direct kernels read channels_last input; any groups, any sizes. */
+static bool direct_fits(const c1d_conv *conv) { return conv->cfg.data_format == C1D_CHANNELS_LAST; }
+
 c1d_path c1d_path_choose(const c1d_conv *conv, const char **reason) {
     if (depthwise_fits(conv)) {
         *reason = "one input channel per group: direct loops beat GEMMs with a reduction of kernel_size";
@@ -38,8 +41,9 @@ c1d_path c1d_path_choose(const c1d_conv *conv, const char **reason) {
 
 c1d_status c1d_conv_set_path(c1d_conv *conv, c1d_path path) {
     if (!conv) return c1d_fail(C1D_INVALID_ARG, "conv: expected a layer, got NULL");
+    const char *reason = "forced by c1d_conv_set_path";
     switch (path) {
-    case C1D_PATH_AUTO: conv->path = c1d_path_choose(conv, &conv->path_reason); return C1D_OK;
+    case C1D_PATH_AUTO: path = c1d_path_choose(conv, &reason); break;
     case C1D_PATH_IM2COL_GEMM: break;
     case C1D_PATH_DEPTHWISE:
         if (!depthwise_fits(conv))
@@ -57,10 +61,17 @@ c1d_status c1d_conv_set_path(c1d_conv *conv, c1d_path path) {
                             conv->cfg.kernel_size, conv->cfg.strides, conv->cfg.dilation_rate, conv->cfg.groups,
                             c1d_data_format_name(conv->cfg.data_format));
         break;
+    case C1D_PATH_DIRECT:
+        if (!direct_fits(conv))
+            return c1d_fail(C1D_UNSUPPORTED, "path: direct needs channels_last, got %s",
+                            c1d_data_format_name(conv->cfg.data_format));
+        break;
     default: return c1d_fail(C1D_INVALID_ARG, "path: unknown value %u", (unsigned)path);
     }
+    c1d_status st = c1d_pack_for_path(conv, path);
+    if (st) return st;
     conv->path = path;
-    conv->path_reason = "forced by c1d_conv_set_path";
+    conv->path_reason = reason;
     return C1D_OK;
 }
 

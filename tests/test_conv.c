@@ -26,7 +26,11 @@ START_TEST(create_and_destroy) {
     size_t c_in = 0;
     ck_assert_int_eq(c1d_conv_get_config(conv, &got, &c_in), C1D_OK);
     ck_assert_uint_eq(c_in, 6);
-    ck_assert_mem_eq(&got, &cfg, sizeof cfg);
+    /* Field by field: memcmp would read the struct's padding, which valgrind reports as uninitialised. */
+    ck_assert(got.filters == cfg.filters && got.kernel_size == cfg.kernel_size && got.strides == cfg.strides &&
+              got.padding == cfg.padding && got.data_format == cfg.data_format &&
+              got.dilation_rate == cfg.dilation_rate && got.groups == cfg.groups &&
+              got.activation == cfg.activation && got.use_bias == cfg.use_bias);
     ck_assert_int_eq(c1d_conv_get_config(conv, NULL, NULL), C1D_OK);
     c1d_conv_destroy(conv);
     c1d_conv_destroy(NULL);
@@ -129,13 +133,15 @@ START_TEST(output_shapes) {
 END_TEST
 
 /* The workspace is bounded whatever the sequence length (documented bound),
- * and a caller buffer of exactly that size at any alignment works. */
+ * and a caller buffer of exactly that size at any alignment works. The
+ * exact size checked is the im2col path's (forced). */
 START_TEST(workspace_is_bounded) {
     c1d_config cfg = c1d_config_default(64, 5);
     cfg.padding = C1D_PADDING_SAME;
     cfg.data_format = (c1d_data_format)_i;
     c1d_conv *conv;
     ck_assert_int_eq(c1d_conv_create(&cfg, 32, &conv), C1D_OK);
+    ck_assert_int_eq(c1d_conv_set_path(conv, C1D_PATH_IM2COL_GEMM), C1D_OK);
     const size_t kwc = 5 * 32, wide = kwc > 64 ? kwc : 64;
     const size_t bound = 3 * (C1D_TILE_BYTES > 4 * wide ? C1D_TILE_BYTES : 4 * wide) + 64;
     size_t prev = 0;
@@ -223,6 +229,39 @@ START_TEST(paths) {
         c1d_conv_destroy(v);
     }
     ck_assert_ptr_null(c1d_path_name((c1d_path)9));
+    ck_assert_ptr_null(c1d_path_name((c1d_path)5));
+    ck_assert_str_eq(c1d_path_name(C1D_PATH_DIRECT), "direct");
+    /* direct: any channels_last layer (dense, grouped, depthwise), no
+     * im2col tile in its workspace; not channels_first. */
+    size_t ws_gemm, ws_direct;
+    ck_assert_int_eq(c1d_conv_set_path(dense, C1D_PATH_IM2COL_GEMM), C1D_OK);
+    ck_assert_int_eq(c1d_conv_workspace_size(dense, 2, 100, &ws_gemm), C1D_OK);
+    ck_assert_int_eq(c1d_conv_set_path(dense, C1D_PATH_DIRECT), C1D_OK);
+    ck_assert_int_eq(c1d_conv_path(dense, &p, &why), C1D_OK);
+    ck_assert_int_eq(p, C1D_PATH_DIRECT);
+    ck_assert_str_eq(why, "forced by c1d_conv_set_path");
+    ck_assert_int_eq(c1d_conv_workspace_size(dense, 2, 100, &ws_direct), C1D_OK);
+    ck_assert_uint_eq(ws_direct, 64);
+    ck_assert_uint_ge(ws_gemm, 98 * 3 * 2 * sizeof(float) + 64); /* valid: 98 rows of kw * c_in_g = 6 */
+    ck_assert_int_eq(c1d_conv_set_path(dw, C1D_PATH_DIRECT), C1D_OK);
+    c1d_config ncw = cfg;
+    ncw.data_format = C1D_CHANNELS_FIRST;
+    c1d_conv *cf;
+    ck_assert_int_eq(c1d_conv_create(&ncw, 16, &cf), C1D_OK);
+    ASSERT_FAILS(c1d_conv_set_path(cf, C1D_PATH_DIRECT), C1D_UNSUPPORTED, "channels_last, got channels_first");
+    ck_assert_int_eq(c1d_conv_path(cf, &p, NULL), C1D_OK);
+    ck_assert_int_ne(p, C1D_PATH_DIRECT);
+    c1d_conv_destroy(cf);
+    /* The packed kernel pads every group to 16 filters: 2^21 groups of one
+     * filter and 16 taps (an 128 MiB kernel) would pack into 2 GiB. */
+    c1d_config huge = c1d_config_default((size_t)1 << 21, 16);
+    huge.groups = (size_t)1 << 21;
+    c1d_conv *big;
+    ck_assert_int_eq(c1d_conv_create(&huge, (size_t)1 << 21, &big), C1D_OK);
+    ASSERT_FAILS(c1d_conv_set_path(big, C1D_PATH_DIRECT), C1D_TOO_LARGE, "allocation cap");
+    ck_assert_int_eq(c1d_conv_path(big, &p, NULL), C1D_OK);
+    ck_assert_int_eq(p, C1D_PATH_DEPTHWISE);
+    c1d_conv_destroy(big);
     c1d_conv_destroy(dw);
     c1d_conv_destroy(dense);
 }

@@ -53,6 +53,11 @@ static const size_t kernel_sizes[] = {1, 2, 3, 5, 8};
 static const size_t channel_counts[] = {1, 3, 4, 8, 17};
 static const size_t filter_counts[] = {1, 2, 16, 33};
 
+/* The paths the grids force in turn (a layer a path cannot compute runs on
+ * c1d's choice, see tu_run). */
+static const c1d_path forced_paths[] = {C1D_PATH_AUTO, C1D_PATH_IM2COL_GEMM, C1D_PATH_DIRECT};
+#define N_FORCED (sizeof forced_paths / sizeof *forced_paths)
+
 /* The grid: every padding x (strides, dilation_rate) x kernel_size x
  * data_format x groups mode, over the boundary lengths of RELIABILITY.md
  * test plan 5. Channels, filters, activation, bias and batch rotate with a
@@ -61,7 +66,7 @@ START_TEST(random_grid) {
     size_t cases = 0, rejected = 0, counter = (size_t)(_i % 3) * 7919u;
     double worst = 0;
     const c1d_padding padding = (c1d_padding)(_i % 3);
-    tu_forced_path = _i < 3 ? C1D_PATH_AUTO : C1D_PATH_IM2COL_GEMM;
+    tu_forced_path = forced_paths[_i / 3];
     for (size_t sd = 0; sd < 5; sd++)
         for (size_t ki = 0; ki < 5; ki++)
             for (int fmt = 0; fmt < 2; fmt++)
@@ -154,7 +159,7 @@ static const named_case named_cases[] = {
 START_TEST(named_shapes) {
     const size_t n_named = sizeof named_cases / sizeof *named_cases;
     const named_case *nc = &named_cases[(size_t)_i % n_named];
-    tu_forced_path = (size_t)_i < n_named ? C1D_PATH_AUTO : C1D_PATH_IM2COL_GEMM;
+    tu_forced_path = forced_paths[(size_t)_i / n_named];
     c1d_config cfg = c1d_config_default(nc->filters, nc->kernel_size);
     cfg.strides = nc->strides;
     cfg.dilation_rate = nc->dilation_rate;
@@ -170,19 +175,20 @@ END_TEST
 /* Exact tier: integer data keep every partial sum exact in float32, so c1d
  * must equal the reference bit for bit, whatever the summation order. */
 START_TEST(exact_tier) {
-    uint64_t seed = 4242 + (uint64_t)_i;
+    uint64_t seed = 4242 + (uint64_t)(_i % 4);
+    tu_forced_path = _i < 4 ? C1D_PATH_AUTO : C1D_PATH_DIRECT;
     size_t nonzero = 0, total_out = 0, cases = 0;
     for (int fmt = 0; fmt < 2; fmt++)
         for (int pad = 0; pad < 3; pad++)
             for (size_t sd = 0; sd < 5; sd++) {
-                c1d_config cfg = c1d_config_default(6, 1 + (size_t)(_i * 2 + pad) % 6);
+                c1d_config cfg = c1d_config_default(6, 1 + (size_t)((_i % 4) * 2 + pad) % 6);
                 cfg.padding = (c1d_padding)pad;
                 cfg.data_format = (c1d_data_format)fmt;
                 cfg.strides = stride_dilation[sd][0];
                 cfg.dilation_rate = stride_dilation[sd][1];
                 cfg.groups = _i % 2 ? 3 : 1;
                 cfg.activation = sd % 2 ? C1D_ACTIVATION_RELU : C1D_ACTIVATION_LINEAR;
-                const size_t c_in = 9, batch = 2, steps = 23 + (size_t)_i;
+                const size_t c_in = 9, batch = 2, steps = 23 + (size_t)(_i % 4);
                 const size_t wn = cfg.kernel_size * (c_in / cfg.groups) * cfg.filters;
                 float *x = new_floats(batch * steps * c_in), *w = new_floats(wn), b[6];
                 tu_fill_int(x, batch * steps * c_in, &seed, -4, 4);
@@ -210,7 +216,8 @@ START_TEST(exact_tier) {
             }
     /* benchdnn's "mistrusted" rule: a test whose outputs are mostly zero proves little. */
     ck_assert_msg(nonzero * 10 >= total_out * 3, "only %zu of %zu outputs are non-zero", nonzero, total_out);
-    printf("exact tier %d: %zu cases, %zu outputs bitwise equal to the reference\n", _i, cases, total_out);
+    printf("exact tier %d, path=%s: %zu cases, %zu outputs bitwise equal to the reference\n", _i % 4,
+           c1d_path_name(tu_forced_path), cases, total_out);
 }
 END_TEST
 
@@ -351,13 +358,18 @@ START_TEST(causal_is_left_padded_valid) {
 }
 END_TEST
 
-/* A batch of N equals N calls of batch 1, bitwise (RELIABILITY tolerance item 6). */
+/* A batch of N equals N calls of batch 1, bitwise (RELIABILITY tolerance
+ * item 6); the last two cases force the direct path (channels_last), one
+ * of them grouped with filter tails (f_g = 20). */
 START_TEST(batch_equals_items) {
-    c1d_config cfg = c1d_config_default(33, 5);
+    c1d_config cfg = c1d_config_default(_i == 5 ? 40 : 33, 5);
     cfg.padding = C1D_PADDING_SAME;
-    cfg.data_format = (c1d_data_format)(_i % 2);
+    cfg.data_format = _i < 4 ? (c1d_data_format)(_i % 2) : C1D_CHANNELS_LAST;
     cfg.activation = C1D_ACTIVATION_GELU;
-    const size_t c_in = _i < 2 ? 7 : 300, N = 4, L = _i < 2 ? 45 : 130;
+    cfg.groups = _i == 5 ? 2 : 1;
+    tu_forced_path = _i < 4 ? C1D_PATH_AUTO : C1D_PATH_DIRECT;
+    const bool small = _i == 4 || _i < 2;
+    const size_t c_in = small ? 7 : 300, N = 4, L = small ? 45 : 130;
     layer_data all = make_layer(cfg, c_in, N, L, 17, false);
     size_t n_all;
     float *y = run_layer(&all, &n_all);
@@ -401,31 +413,41 @@ END_TEST
 
 /* Results do not depend on the thread count: the same bits for 1, 2, 3 and
  * 7 threads, on every path and on the whole-item units (softmax, glu under
- * channels_first), with shapes big enough that every thread gets work. */
+ * channels_first), with shapes big enough that every thread gets work.
+ * The cases with a path force it (direct: dense, grouped with filter tails,
+ * glu, strided). */
 START_TEST(threads_do_not_change_bits) {
     static const struct {
         size_t filters, k, groups, c_in, batch, steps;
         c1d_data_format fmt;
         c1d_activation act;
+        c1d_path path;
+        size_t strides;
     } cases[] = {
-        {64, 5, 1, 64, 3, 2000, C1D_CHANNELS_LAST, C1D_ACTIVATION_GELU},
-        {64, 5, 1, 64, 3, 2000, C1D_CHANNELS_FIRST, C1D_ACTIVATION_TANH},
-        {64, 5, 1, 64, 5, 600, C1D_CHANNELS_FIRST, C1D_ACTIVATION_SOFTMAX},
-        {64, 5, 1, 64, 5, 600, C1D_CHANNELS_FIRST, C1D_ACTIVATION_GLU},
-        {64, 5, 1, 64, 2, 2000, C1D_CHANNELS_LAST, C1D_ACTIVATION_GLU},
-        {256, 31, 256, 256, 4, 700, C1D_CHANNELS_LAST, C1D_ACTIVATION_SILU},
-        {256, 31, 256, 256, 4, 700, C1D_CHANNELS_FIRST, C1D_ACTIVATION_LINEAR},
-        {64, 3, 8, 64, 3, 3000, C1D_CHANNELS_LAST, C1D_ACTIVATION_RELU},
+        {64, 5, 1, 64, 3, 2000, C1D_CHANNELS_LAST, C1D_ACTIVATION_GELU, C1D_PATH_AUTO, 1},
+        {64, 5, 1, 64, 3, 2000, C1D_CHANNELS_FIRST, C1D_ACTIVATION_TANH, C1D_PATH_AUTO, 1},
+        {64, 5, 1, 64, 5, 600, C1D_CHANNELS_FIRST, C1D_ACTIVATION_SOFTMAX, C1D_PATH_AUTO, 1},
+        {64, 5, 1, 64, 5, 600, C1D_CHANNELS_FIRST, C1D_ACTIVATION_GLU, C1D_PATH_AUTO, 1},
+        {64, 5, 1, 64, 2, 2000, C1D_CHANNELS_LAST, C1D_ACTIVATION_GLU, C1D_PATH_AUTO, 1},
+        {256, 31, 256, 256, 4, 700, C1D_CHANNELS_LAST, C1D_ACTIVATION_SILU, C1D_PATH_AUTO, 1},
+        {256, 31, 256, 256, 4, 700, C1D_CHANNELS_FIRST, C1D_ACTIVATION_LINEAR, C1D_PATH_AUTO, 1},
+        {64, 3, 8, 64, 3, 3000, C1D_CHANNELS_LAST, C1D_ACTIVATION_RELU, C1D_PATH_AUTO, 1},
+        {64, 5, 1, 64, 3, 2000, C1D_CHANNELS_LAST, C1D_ACTIVATION_GELU, C1D_PATH_DIRECT, 1},
+        {120, 3, 3, 48, 3, 3000, C1D_CHANNELS_LAST, C1D_ACTIVATION_RELU, C1D_PATH_DIRECT, 1},
+        {64, 5, 1, 64, 2, 2000, C1D_CHANNELS_LAST, C1D_ACTIVATION_GLU, C1D_PATH_DIRECT, 1},
+        {40, 7, 1, 24, 4, 4001, C1D_CHANNELS_LAST, C1D_ACTIVATION_TANH, C1D_PATH_DIRECT, 2},
     };
     const size_t i = (size_t)_i;
     c1d_config cfg = c1d_config_default(cases[i].filters, cases[i].k);
     cfg.groups = cases[i].groups;
+    cfg.strides = cases[i].strides;
     cfg.padding = C1D_PADDING_SAME;
     cfg.data_format = cases[i].fmt;
     cfg.activation = cases[i].act;
     layer_data d = make_layer(cfg, cases[i].c_in, cases[i].batch, cases[i].steps, 21 + i, false);
     c1d_conv *conv;
     ck_assert_int_eq(c1d_conv_create(&cfg, d.c_in, &conv), C1D_OK);
+    ck_assert_int_eq(c1d_conv_set_path(conv, cases[i].path), C1D_OK);
     ck_assert_int_eq(c1d_conv_set_kernel(conv, d.w, cfg.kernel_size, d.c_in / cfg.groups, cfg.filters), C1D_OK);
     ck_assert_int_eq(c1d_conv_set_bias(conv, d.b, cfg.filters), C1D_OK);
     size_t shape[3], ws1, ws;
@@ -581,20 +603,20 @@ static Suite *forward_suite(void) {
     Suite *s = suite_create("forward");
     TCase *grid = tcase_create("grid");
     tcase_set_timeout(grid, 300);
-    tcase_add_loop_test(grid, random_grid, 0, 6);
-    tcase_add_loop_test(grid, named_shapes, 0, 2 * (int)(sizeof named_cases / sizeof *named_cases));
-    tcase_add_loop_test(grid, exact_tier, 0, 4);
+    tcase_add_loop_test(grid, random_grid, 0, 3 * (int)N_FORCED);
+    tcase_add_loop_test(grid, named_shapes, 0, (int)N_FORCED * (int)(sizeof named_cases / sizeof *named_cases));
+    tcase_add_loop_test(grid, exact_tier, 0, 8);
     suite_add_tcase(s, grid);
     TCase *meta = tcase_create("metamorphic");
     tcase_add_loop_test(meta, layouts_agree, 0, 6);
     tcase_add_loop_test(meta, groups_are_separate_convolutions, 0, 2);
     tcase_add_loop_test(meta, causal_is_left_padded_valid, 0, 3);
-    tcase_add_loop_test(meta, batch_equals_items, 0, 4);
+    tcase_add_loop_test(meta, batch_equals_items, 0, 6);
     tcase_add_loop_test(meta, nan_reaches_its_receptive_field, 0, 3);
     suite_add_tcase(s, meta);
     TCase *threads = tcase_create("threads");
     tcase_set_timeout(threads, 120);
-    tcase_add_loop_test(threads, threads_do_not_change_bits, 0, 8);
+    tcase_add_loop_test(threads, threads_do_not_change_bits, 0, 12);
     tcase_add_test(threads, threads_are_validated);
     suite_add_tcase(s, threads);
     TCase *status = tcase_create("status");

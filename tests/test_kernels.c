@@ -705,6 +705,200 @@ START_TEST(test_dwconv) {
 }
 END_TEST
 
+/* ---- direct path ------------------------------------------------------------ */
+
+/* n floats inside a mapping with a PROT_NONE page on each side, ending
+ * right at the upper one (at_end) or starting right after the lower one. */
+typedef struct fenced {
+    unsigned char *base;
+    size_t bytes;
+    float *data;
+} fenced;
+
+static fenced fenced_new(size_t n, bool at_end) {
+    fenced f;
+    const size_t page = (size_t)sysconf(_SC_PAGESIZE), inner = (n * sizeof(float) + page - 1) / page * page;
+    f.bytes = inner + 2 * page;
+    f.base = mmap(NULL, f.bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert(f.base != MAP_FAILED);
+    ck_assert(mprotect(f.base, page, PROT_NONE) == 0);
+    ck_assert(mprotect(f.base + page + inner, page, PROT_NONE) == 0);
+    f.data = at_end ? (float *)(void *)(f.base + page + inner) - n : (float *)(void *)(f.base + page);
+    return f;
+}
+
+static void fenced_free(fenced *f) { munmap(f->base, f->bytes); }
+
+/* Output step t, filter j of group gi, as a double sum over the taps inside
+ * the input (padding adds nothing for finite weights), and the sum of
+ * |terms| for the bound. x: [l_in][ldx], w: Keras [kw][c_in_g][f]. */
+static double direct_expect(const float *x, size_t l_in, size_t ldx, size_t c_in_g, const float *w, size_t f,
+                            size_t f_g, size_t gi, size_t kw, size_t s, size_t d, size_t pad_l, size_t t, size_t j,
+                            double *mag) {
+    double acc = 0;
+    *mag = 0;
+    for (size_t k = 0; k < kw; k++) {
+        long p = (long)(t * s + k * d) - (long)pad_l;
+        if (p < 0 || p >= (long)l_in) continue;
+        for (size_t c = 0; c < c_in_g; c++) {
+            double term = (double)x[(size_t)p * ldx + gi * c_in_g + c] * (double)w[(k * c_in_g + c) * f + gi * f_g + j];
+            acc += term;
+            *mag += fabs(term);
+        }
+    }
+    return acc;
+}
+
+/* One direct-path case: sizes of one group, the group count g and the tile. */
+typedef struct direct_case {
+    size_t c_in_g, f_g, g, kw, s, d, pad_l, l_in, t0, rows;
+} direct_case;
+
+/* The packing of w [kw][c_in_g][g * f_g] against the layout of kernels.h. */
+static void check_pack(int isa, const direct_case *dc, const float *w, const float *wp) {
+    const size_t f = dc->f_g * dc->g, nb = (dc->f_g + C1D_DIRECT_NR - 1) / C1D_DIRECT_NR;
+    const float *q = wp; /* walks [g][nb][kw][c_in_g][NR] in order */
+    for (size_t gi = 0; gi < dc->g; gi++)
+        for (size_t jb = 0; jb < nb; jb++)
+            for (size_t kc = 0; kc < dc->kw * dc->c_in_g; kc++)
+                for (size_t l = 0; l < C1D_DIRECT_NR; l++, q++) {
+                    const size_t j = jb * C1D_DIRECT_NR + l;
+                    const float want = j < dc->f_g ? w[kc * f + gi * dc->f_g + j] : 0.0f;
+                    CHECK(memcmp(q, &want, sizeof want) == 0,
+                          "%s pack c_in_g=%zu f_g=%zu g=%zu: group %zu block %zu row %zu lane %zu = %g, want %g",
+                          isa_names[isa], dc->c_in_g, dc->f_g, dc->g, gi, jb, kc, l, *q, want);
+                }
+}
+
+/* Group gi's tile [rows][ldy], its f_g columns starting at column `lead`,
+ * against the double sum; every other column must still be a canary. */
+static void check_tile(int isa, const direct_case *dc, const float *x, const float *w, size_t gi, const float *y,
+                       size_t lead, size_t ldy) {
+    const size_t ldx = dc->c_in_g * dc->g, f = dc->f_g * dc->g;
+    for (size_t r = 0; r < dc->rows; r++)
+        for (size_t col = 0; col < ldy; col++) {
+            const float *yv = y + r * ldy + col;
+            if (col < lead || col >= lead + dc->f_g) {
+                CHECK(tu_is_canary(yv), "%s direct wrote column %zu of row %zu (f_g=%zu)", isa_names[isa], col, r,
+                      dc->f_g);
+                continue;
+            }
+            double mag, want = direct_expect(x, dc->l_in, ldx, dc->c_in_g, w, f, dc->f_g, gi, dc->kw, dc->s, dc->d,
+                                             dc->pad_l, dc->t0 + r, col - lead, &mag);
+            double tol = 2.0 * (double)(dc->kw * dc->c_in_g) * 0x1p-24 * mag;
+            CHECK(fabs(*yv - want) <= tol,
+                  "%s direct c_in_g=%zu f_g=%zu g=%zu/%zu kw=%zu s=%zu d=%zu pad=%zu l_in=%zu t0=%zu rows=%zu: "
+                  "y[%zu][%zu] = %.9g, want %.9g",
+                  isa_names[isa], dc->c_in_g, dc->f_g, gi, dc->g, dc->kw, dc->s, dc->d, dc->pad_l, dc->l_in, dc->t0,
+                  dc->rows, r, col - lead, *yv, want);
+        }
+}
+
+/* Packs a random kernel, checks the packing, then runs every group's
+ * microkernel on an input that sits against a PROT_NONE page (at_end: its
+ * last float is the page's last) with the other groups' channels NaN. */
+static void run_direct_case(int isa, const c1d_kernels *t, const direct_case *dc, bool at_end, uint64_t *rng) {
+    const size_t f = dc->f_g * dc->g, ldx = dc->c_in_g * dc->g, wn = dc->kw * dc->c_in_g * f;
+    const size_t per_group = (dc->f_g + C1D_DIRECT_NR - 1) / C1D_DIRECT_NR * C1D_DIRECT_NR * dc->kw * dc->c_in_g;
+    fenced xf = fenced_new(dc->l_in * ldx, at_end);
+    float *x = xf.data, *w = malloc(wn * sizeof(float));
+    float *wp = aligned_alloc(64, (dc->g * per_group * sizeof(float) + 63) / 64 * 64);
+    tu_fill_uniform(w, wn, rng, -1.0f, 1.0f);
+    t->direct_pack(w, dc->kw, dc->c_in_g, f, dc->g, wp);
+    check_pack(isa, dc, w, wp);
+    for (size_t gi = 0; gi < dc->g; gi++) {
+        for (size_t i = 0; i < dc->l_in * ldx; i++)
+            x[i] = (i % ldx) / dc->c_in_g == gi ? (float)(tu_next(rng) % 2001) / 1000.0f - 1.0f : NAN;
+        const size_t lead = 3, ldy = lead + dc->f_g + 5, n = dc->rows * ldy;
+        float *y = tu_canary_alloc(n);
+        t->direct_nwc(x + gi * dc->c_in_g, dc->l_in, ldx, dc->c_in_g, wp + gi * per_group, dc->f_g, dc->kw, dc->s,
+                      dc->d, dc->pad_l, dc->t0, dc->rows, y + lead, ldy);
+        CHECK(tu_guard_intact(y, n), "%s direct wrote past the tile", isa_names[isa]);
+        check_tile(isa, dc, x, w, gi, y, lead, ldy);
+        free(y);
+    }
+    fenced_free(&xf);
+    free(w);
+    free(wp);
+}
+
+/* The packing against its layout (kernels.h), then the microkernel of
+ * each group against the double sum: channel and filter counts around the
+ * 16-filter block and the 6-row register block, taps, strides, dilations,
+ * pads, input lengths shorter than the kernel, tiles starting inside the
+ * left padding and running past the right edge, row counts across the
+ * 48-row cache chunk. The input sits against PROT_NONE pages (a read
+ * outside it crashes) and the other groups' channels hold NaN (a read of a
+ * wrong channel poisons the result); the output tile is [rows][ldy] with
+ * the group's f_g columns in the middle, everything else a canary that
+ * must stay intact, as must the guard after the tile. */
+START_TEST(test_direct) {
+    c1d_kernels t;
+    if (!table_for(_i, &t, "direct")) return;
+    uint64_t rng = 0x646972656374u + (uint64_t)_i;
+    static const size_t c_gs[] = {1, 3, 8, 17}, f_gs[] = {1, 8, 15, 16, 17, 33, 40}, kws[] = {1, 2, 3, 5},
+                        sds[][2] = {{1, 1}, {2, 1}, {3, 1}, {1, 2}, {1, 3}}, pads[] = {0, 2, 7}, l_ins[] = {1, 5, 40},
+                        rowss[] = {1, 5, 6, 7, 13, 50}, t0s[] = {0, 1, 4};
+    size_t cases = 0, counter = 0;
+    for (size_t e = 0; e < 4; e++)
+        for (size_t sd = 0; sd < 5; sd++)
+            for (size_t h = 0; h < 3; h++)
+                for (size_t i = 0; i < 3; i++)
+                    for (size_t q = 0; q < 6; q++, counter++) {
+                        /* Channels, filters, groups and t0 rotate with a counter. */
+                        const direct_case dc = {c_gs[counter % 4], f_gs[(counter / 4) % 7], 1 + counter % 3, kws[e],
+                                                sds[sd][0], sds[sd][1], pads[h], l_ins[i], t0s[(counter / 3) % 3],
+                                                rowss[q]};
+                        run_direct_case(_i, &t, &dc, counter % 2 == 0, &rng);
+                        cases++;
+                    }
+    ck_assert_uint_eq(cases, 4 * 5 * 3 * 3 * 6);
+    /* Wide groups: the AVX2 kernel copies a chunk's slice of a strided input
+     * into a 4096-float buffer, in fewer rows per chunk than 48 when the
+     * slice is wide (300 channels: 9 rows at stride 1, 3 at stride 3), and
+     * not at all when one row's window does not fit (1100 channels x 5 taps). */
+    static const direct_case wide[] = {
+        {300, 17, 2, 5, 1, 1, 2, 60, 0, 50}, {300, 17, 2, 5, 3, 1, 2, 160, 1, 50},
+        {300, 17, 2, 3, 1, 2, 0, 30, 3, 20}, {1100, 17, 2, 5, 1, 1, 2, 30, 0, 20},
+    };
+    for (size_t i = 0; i < sizeof wide / sizeof *wide; i++) run_direct_case(_i, &t, &wide[i], i % 2 == 0, &rng);
+}
+END_TEST
+
+/* The padding is zeros that are multiplied, as in Keras: an Inf weight on
+ * a tap that falls in the padding gives NaN (0 * Inf), and only there. */
+START_TEST(test_direct_padding_inf) {
+    c1d_kernels t;
+    if (!table_for(_i, &t, "direct_padding_inf")) return;
+    enum { L = 20, C = 3, F = 18, KW = 3, PAD = 2, ROWS = 20 };
+    const size_t nb = (F + C1D_DIRECT_NR - 1) / C1D_DIRECT_NR;
+    float x[L * C], w[KW * C * F], *wp = aligned_alloc(64, nb * KW * C * C1D_DIRECT_NR * sizeof(float));
+    uint64_t rng = 0x696e66u + (uint64_t)_i;
+    tu_fill_uniform(x, L * C, &rng, 0.5f, 1.0f);
+    tu_fill_uniform(w, KW * C * F, &rng, -1.0f, 1.0f);
+    w[(0 * C + 0) * F + 3] = INFINITY;  /* tap 0, first channel, filter 3 (first block) */
+    w[(0 * C + 2) * F + 17] = INFINITY; /* tap 0, last channel, filter 17 (second block) */
+    t.direct_pack(w, KW, C, F, 1, wp);
+    float *y = tu_canary_alloc(ROWS * F);
+    t.direct_nwc(x, L, C, C, wp, F, KW, 1, 1, PAD, 0, ROWS, y, F);
+    /* Row r's tap 0 reads step r - PAD: in the padding for r < PAD. */
+    for (size_t r = 0; r < ROWS; r++)
+        for (size_t j = 0; j < F; j++) {
+            const float v = y[r * F + j];
+            if (j != 3 && j != 17)
+                CHECK(isfinite(v), "%s row %zu filter %zu: %g", isa_names[_i], r, j, v);
+            else if (r < PAD)
+                CHECK(isnan(v), "%s row %zu filter %zu: 0 * Inf in the padding gave %g, want NaN", isa_names[_i], r,
+                      j, v);
+            else
+                CHECK(isinf(v) && v > 0, "%s row %zu filter %zu: x > 0 times Inf gave %g", isa_names[_i], r, j, v);
+        }
+    CHECK(tu_guard_intact(y, ROWS * F), "%s direct wrote past the tile", isa_names[_i]);
+    free(y);
+    free(wp);
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------------ */
 
 static Suite *kernels_suite(void) {
@@ -722,6 +916,8 @@ static Suite *kernels_suite(void) {
     TCase *tm = tcase_create("im2col");
     tcase_add_loop_test(tm, test_im2col, ISA_SCALAR, ISA_COUNT);
     tcase_add_loop_test(tm, test_dwconv, ISA_SCALAR, ISA_COUNT);
+    tcase_add_loop_test(tm, test_direct, ISA_SCALAR, ISA_COUNT);
+    tcase_add_loop_test(tm, test_direct_padding_inf, ISA_SCALAR, ISA_COUNT);
     suite_add_tcase(s, tm);
     return s;
 }

@@ -186,8 +186,13 @@ START_TEST(factor_shapes_and_trainability) {
 }
 END_TEST
 
+/* Run on every path (_i): paths that keep a packed copy of the kernel
+ * (direct) must see every change of the merged kernel. */
+static const c1d_path lora_paths[] = {C1D_PATH_AUTO, C1D_PATH_IM2COL_GEMM, C1D_PATH_DIRECT};
+
 START_TEST(forward_equals_merged_kernel_exact) {
     /* Integer data and scale alpha / rank = 0.5: every step of the merge is exact in float32. */
+    const c1d_path path = lora_paths[_i];
     uint64_t seed = 5;
     float w[KW * F], bias[F], a[KW * 2], bb[2 * F], x[BATCH * STEPS * C];
     tu_fill_int(w, KW * F, &seed, -4, 4);
@@ -196,6 +201,7 @@ START_TEST(forward_equals_merged_kernel_exact) {
     tu_fill_int(bb, 2 * F, &seed, -2, 2);
     tu_fill_int(x, BATCH * STEPS * C, &seed, -4, 4);
     c1d_conv *lora = plain_layer(w, bias);
+    ck_assert_int_eq(c1d_conv_set_path(lora, path), C1D_OK);
     ck_assert_int_eq(c1d_conv_enable_lora(lora, 2, 1.0, NULL, NULL), C1D_OK);
     set(lora, 2, a, 3, K, CG, 2);
     set(lora, 3, bb, 2, 2, F, 0);
@@ -216,6 +222,7 @@ START_TEST(forward_equals_merged_kernel_exact) {
     ck_assert_mem_eq(stored_bias, bias, sizeof bias);
 
     c1d_conv *direct = plain_layer(merged, bias);
+    ck_assert_int_eq(c1d_conv_set_path(direct, path), C1D_OK);
     float y_lora[BATCH * STEPS * F], y_direct[BATCH * STEPS * F];
     forward(lora, x, y_lora);
     forward(direct, x, y_direct);
@@ -234,6 +241,12 @@ START_TEST(forward_equals_merged_kernel_exact) {
     float base[KW * F + TU_GUARD];
     ck_assert_int_eq(c1d_conv_get_weight(lora, 0, base, KW * F), C1D_OK);
     ck_assert_mem_eq(base, w2, sizeof w2);
+    /* ... and the forward pass computes with the new merge. */
+    for (size_t i = 0; i < KW * F; i++) merged[i] = (float)exact[i];
+    ck_assert_int_eq(c1d_conv_set_kernel(direct, merged, K, CG, F), C1D_OK);
+    forward(lora, x, y_lora);
+    forward(direct, x, y_direct);
+    ck_assert_mem_eq(y_lora, y_direct, sizeof y_lora);
     c1d_conv_destroy(direct);
     c1d_conv_destroy(lora);
 }
@@ -390,7 +403,7 @@ int main(void) {
     TCase *tc = tcase_create("lora");
     tcase_add_test(tc, checks_in_keras_order);
     tcase_add_test(tc, factor_shapes_and_trainability);
-    tcase_add_test(tc, forward_equals_merged_kernel_exact);
+    tcase_add_loop_test(tc, forward_equals_merged_kernel_exact, 0, 3);
     tcase_add_test(tc, forward_equals_merged_kernel_random);
     tcase_add_test(tc, loading_stored_weights_zeroes_factors);
     tcase_add_test(tc, config_reenables_lora);

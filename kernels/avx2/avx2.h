@@ -1,11 +1,14 @@
 /* avx2.h: the AVX2 kernels (AVX2 + FMA), one declaration
  * each; contracts and legend in kernels.h. Entries not listed keep the
- * scalar kernel (linear, sparsemax, im2col). */
+ * scalar kernel (linear, sparsemax, im2col, the direct path's packing). */
 #ifndef C1D_KERNELS_AVX2_H
 #define C1D_KERNELS_AVX2_H
 
 #include "kernels.h"
 
+void c1d_direct_nwc__avx2(const float *x, size_t l_in, size_t ldx, size_t c_in_g, const float *wp, size_t f_g,
+                          size_t kw, size_t s, size_t d, size_t pad_l, size_t t0, size_t rows, float *y,
+                          size_t ldy);
 void c1d_add_vector__avx2(float *y, const float *b, size_t n);
 void c1d_add_scalar__avx2(float *y, float b, size_t n);
 void c1d_glu__avx2(const float *a, const float *b, float *y, size_t n);

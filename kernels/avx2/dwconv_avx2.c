@@ -160,13 +160,16 @@ void c1d_dwconv_nwc__avx2(const float *x, size_t l_in, size_t c, size_t m, const
         size_t end = pad_l + l_in, k_hi = base >= end ? 0 : (end - base + d - 1) / d;
         if (k_lo > kw) k_lo = kw;
         if (k_hi > kw) k_hi = kw;
-        const float *x0 = x + (base + k_lo * d - pad_l) * c;
-        if (k_hi <= k_lo)
+        if (k_hi <= k_lo) {
             for (size_t i = 0; i < f; i++) y[r * f + i] = 0.0f;
-        else if (m == 1)
-            rows(x0, s * c, d * c, w + k_lo * f, c, k_hi - k_lo, y + r * f, 1);
-        else
-            rows_bcast(x0, s * c, d * c, w + k_lo * f, c, m, k_hi - k_lo, y + r * f, 1);
+        } else {
+            /* Formed only when a tap is inside the input, so it never points before x. */
+            const float *x0 = x + (base + k_lo * d - pad_l) * c;
+            if (m == 1)
+                rows(x0, s * c, d * c, w + k_lo * f, c, k_hi - k_lo, y + r * f, 1);
+            else
+                rows_bcast(x0, s * c, d * c, w + k_lo * f, c, m, k_hi - k_lo, y + r * f, 1);
+        }
         r++;
     }
 }

@@ -1,6 +1,7 @@
 /* init_avx2.c: overwrites the kernel table entries that have an AVX2
- * kernel (everything but linear, sparsemax and im2col). The caller has
- * checked that the CPU and the OS support AVX2 and FMA. */
+ * kernel (everything but linear, sparsemax, im2col and the direct path's
+ * packing). The caller has checked that the CPU and the OS support AVX2
+ * and FMA. */
 #include "avx2.h"
 #include "avx2_dwconv.h"
 
@@ -8,6 +9,7 @@ void c1d_kernels_init__avx2(c1d_kernels *t) {
     t->isa = "avx2";
     t->dwconv_nwc = c1d_dwconv_nwc__avx2;
     t->dwconv_ncw = c1d_dwconv_ncw__avx2;
+    t->direct_nwc = c1d_direct_nwc__avx2;
     t->add_vector = c1d_add_vector__avx2;
     t->add_scalar = c1d_add_scalar__avx2;
     t->glu = c1d_glu__avx2;

@@ -42,6 +42,8 @@ void c1d_kernels_init__scalar(c1d_kernels *t) {
     t->im2col_ncw = c1d_im2col_ncw__scalar;
     t->dwconv_nwc = c1d_dwconv_nwc__scalar;
     t->dwconv_ncw = c1d_dwconv_ncw__scalar;
+    t->direct_pack = c1d_direct_pack__scalar;
+    t->direct_nwc = c1d_direct_nwc__scalar;
     t->add_vector = c1d_add_vector__scalar;
     t->add_scalar = c1d_add_scalar__scalar;
     memcpy(t->activation, acts, sizeof acts);

@@ -13,6 +13,10 @@ void c1d_dwconv_nwc__scalar(const float *x, size_t l_in, size_t c, size_t m, con
                             size_t d, size_t pad_l, size_t t0, size_t rows, float *y);
 void c1d_dwconv_ncw__scalar(const float *x, size_t l_in, size_t c, size_t m, const float *w, size_t kw, size_t s,
                             size_t d, size_t pad_l, size_t t0, size_t cols, float *y, size_t ldy);
+void c1d_direct_pack__scalar(const float *w, size_t kw, size_t c_in_g, size_t f, size_t g, float *wp);
+void c1d_direct_nwc__scalar(const float *x, size_t l_in, size_t ldx, size_t c_in_g, const float *wp, size_t f_g,
+                            size_t kw, size_t s, size_t d, size_t pad_l, size_t t0, size_t rows, float *y,
+                            size_t ldy);
 void c1d_add_vector__scalar(float *y, const float *b, size_t n);
 void c1d_add_scalar__scalar(float *y, float b, size_t n);
 void c1d_glu__scalar(const float *a, const float *b, float *y, size_t n);
