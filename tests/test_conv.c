@@ -187,8 +187,9 @@ START_TEST(paths) {
     ck_assert_int_eq(c1d_conv_path(dw, &p, &why), C1D_OK);
     ck_assert_int_eq(p, C1D_PATH_DEPTHWISE);
     ck_assert_ptr_nonnull(strstr(why, "one input channel per group"));
-    ck_assert_int_eq(c1d_conv_path(dense, &p, NULL), C1D_OK);
-    ck_assert_int_eq(p, C1D_PATH_IM2COL_GEMM);
+    ck_assert_int_eq(c1d_conv_path(dense, &p, &why), C1D_OK);
+    ck_assert_int_eq(p, C1D_PATH_DIRECT);
+    ck_assert_ptr_nonnull(strstr(why, "direct loops on the input beat im2col"));
     ck_assert_int_eq(c1d_conv_set_path(dw, C1D_PATH_IM2COL_GEMM), C1D_OK);
     ck_assert_int_eq(c1d_conv_path(dw, &p, &why), C1D_OK);
     ck_assert_int_eq(p, C1D_PATH_IM2COL_GEMM);
@@ -199,12 +200,13 @@ START_TEST(paths) {
     ASSERT_FAILS(c1d_conv_set_path(dense, C1D_PATH_DEPTHWISE), C1D_UNSUPPORTED, "in_channels / groups = 2");
     ASSERT_FAILS(c1d_conv_set_path(dense, (c1d_path)9), C1D_INVALID_ARG, "path");
     ck_assert_int_eq(c1d_conv_path(dense, &p, NULL), C1D_OK);
-    ck_assert_int_eq(p, C1D_PATH_IM2COL_GEMM);
+    ck_assert_int_eq(p, C1D_PATH_DIRECT);
     ASSERT_FAILS(c1d_conv_path(NULL, &p, NULL), C1D_INVALID_ARG, "conv");
     ASSERT_FAILS(c1d_conv_set_path(NULL, C1D_PATH_AUTO), C1D_INVALID_ARG, "conv");
     ck_assert_str_eq(c1d_path_name(C1D_PATH_DEPTHWISE), "depthwise");
     ck_assert_str_eq(c1d_path_name(C1D_PATH_GEMM_VIEW), "gemm_view");
-    /* gemm_view: pointwise (any groups), or windows that do not overlap. */
+    /* gemm_view: pointwise (any groups), or windows that do not overlap
+     * (4 filters: too few for the direct path to be chosen instead). */
     static const struct {
         size_t k, s, d, g;
         c1d_data_format fmt;
@@ -226,6 +228,37 @@ START_TEST(paths) {
         ck_assert_int_eq(c1d_conv_path(v, &p, NULL), C1D_OK);
         ck_assert_msg((p == C1D_PATH_GEMM_VIEW) == view[i].fits, "case %zu: auto chose %s", i, c1d_path_name(p));
         ck_assert_int_eq(c1d_conv_set_path(v, C1D_PATH_GEMM_VIEW), view[i].fits ? C1D_OK : C1D_UNSUPPORTED);
+        c1d_conv_destroy(v);
+    }
+    /* c1d's choice between direct and gemm_view (src/path.c): direct from
+     * 16 filters per group while a group's kernel holds under 2^20 floats. */
+    static const struct {
+        size_t filters, k, s, g, c_in;
+        c1d_data_format fmt;
+        c1d_path want;
+    } choice[] = {
+        {16, 1, 1, 1, 64, C1D_CHANNELS_LAST, C1D_PATH_DIRECT},
+        {15, 1, 1, 1, 64, C1D_CHANNELS_LAST, C1D_PATH_GEMM_VIEW},
+        {32, 1, 1, 2, 64, C1D_CHANNELS_LAST, C1D_PATH_DIRECT},
+        {30, 1, 1, 2, 64, C1D_CHANNELS_LAST, C1D_PATH_GEMM_VIEW},
+        {1024, 1, 1, 1, 1023, C1D_CHANNELS_LAST, C1D_PATH_DIRECT},
+        {1024, 1, 1, 1, 1024, C1D_CHANNELS_LAST, C1D_PATH_GEMM_VIEW},
+        {256, 2, 2, 1, 64, C1D_CHANNELS_LAST, C1D_PATH_DIRECT},
+        {4, 3, 1, 1, 2, C1D_CHANNELS_LAST, C1D_PATH_DIRECT},
+        {64, 3, 1, 1, 64, C1D_CHANNELS_FIRST, C1D_PATH_IM2COL_GEMM},
+        {64, 1, 1, 1, 64, C1D_CHANNELS_FIRST, C1D_PATH_GEMM_VIEW},
+        {64, 3, 1, 64, 64, C1D_CHANNELS_LAST, C1D_PATH_DEPTHWISE},
+    };
+    for (size_t i = 0; i < sizeof choice / sizeof *choice; i++) {
+        c1d_config cc = c1d_config_default(choice[i].filters, choice[i].k);
+        cc.strides = choice[i].s;
+        cc.groups = choice[i].g;
+        cc.data_format = choice[i].fmt;
+        c1d_conv *v;
+        ck_assert_int_eq(c1d_conv_create(&cc, choice[i].c_in, &v), C1D_OK);
+        ck_assert_int_eq(c1d_conv_path(v, &p, &why), C1D_OK);
+        ck_assert_msg(p == choice[i].want, "choice %zu: auto chose %s (%s), want %s", i, c1d_path_name(p), why,
+                      c1d_path_name(choice[i].want));
         c1d_conv_destroy(v);
     }
     ck_assert_ptr_null(c1d_path_name((c1d_path)9));

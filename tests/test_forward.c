@@ -473,6 +473,100 @@ START_TEST(threads_do_not_change_bits) {
 }
 END_TEST
 
+/* The layer's forward output against the double reference on its current
+ * kernel and bias (as c1d_conv_save_variables gives them: the merged kernel
+ * under LoRA). A packed kernel that missed a change is off by O(1). */
+static void expect_current_kernel(c1d_conv *conv, const char *step) {
+    c1d_config cfg;
+    size_t c_in, shape[3];
+    ck_assert_int_eq(c1d_conv_get_config(conv, &cfg, &c_in), C1D_OK);
+    const size_t batch = 2, steps = 37, wn = cfg.kernel_size * (c_in / cfg.groups) * cfg.filters;
+    float *x = new_floats(batch * steps * c_in), *w = new_floats(wn), *b = new_floats(cfg.filters);
+    uint64_t seed = 5;
+    tu_fill_uniform(x, batch * steps * c_in, &seed, -1.0f, 1.0f);
+    ck_assert_int_eq(c1d_conv_save_variables(conv, w, wn, cfg.use_bias ? b : NULL, cfg.use_bias ? cfg.filters : 0),
+                     C1D_OK);
+    ck_assert_int_eq(c1d_conv_output_shape(conv, batch, steps, shape), C1D_OK);
+    const size_t n = shape[0] * shape[1] * shape[2];
+    float *y = new_floats(n);
+    double *z = malloc(n * sizeof *z), *mag = malloc(n * sizeof *mag);
+    ck_assert_int_eq(c1d_conv_forward(conv, batch, steps, x, y, NULL, 0), C1D_OK);
+    ref_conv1d(&cfg, c_in, batch, steps, x, w, cfg.use_bias ? b : NULL, z, mag);
+    const double terms = (double)(cfg.kernel_size * (c_in / cfg.groups) + 1);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(fabs((double)y[i] - z[i]) <= 2.0 * terms * 0x1p-24 * mag[i],
+                      "after %s: element %zu is %.9g, the current kernel gives %.9g", step, i, y[i], z[i]);
+    free(x);
+    free(w);
+    free(b);
+    free(y);
+    free(z);
+    free(mag);
+}
+
+/* The direct path computes with a copy of the kernel packed when it is
+ * set: every call that changes the kernel must repack it. Each step below
+ * changes the kernel one way and checks the output against it. */
+START_TEST(direct_follows_every_kernel_change) {
+    const size_t K = 3, C = 8, F = 24, wn = K * C * F;
+    const size_t shape[3] = {K, C, F}, b_shape[2] = {2, F};
+    c1d_config cfg = c1d_config_default(F, K);
+    cfg.padding = C1D_PADDING_SAME;
+    c1d_conv *conv;
+    ck_assert_int_eq(c1d_conv_create(&cfg, C, &conv), C1D_OK);
+    ck_assert_int_eq(c1d_conv_set_path(conv, C1D_PATH_DIRECT), C1D_OK);
+    float *w = new_floats(wn), bias[24], lora_b[2 * 24];
+    uint64_t seed = 8;
+    tu_fill_uniform(w, wn, &seed, -1.0f, 1.0f);
+    tu_fill_uniform(bias, F, &seed, -1.0f, 1.0f);
+    ck_assert_int_eq(c1d_conv_set_kernel(conv, w, K, C, F), C1D_OK);
+    expect_current_kernel(conv, "c1d_conv_set_kernel");
+    tu_fill_uniform(w, wn, &seed, -1.0f, 1.0f);
+    ck_assert_int_eq(c1d_conv_set_weight(conv, 0, w, 3, shape), C1D_OK);
+    expect_current_kernel(conv, "c1d_conv_set_weight (kernel)");
+    tu_fill_uniform(w, wn, &seed, -1.0f, 1.0f);
+    ck_assert_int_eq(c1d_conv_load_variables(conv, w, wn, bias, F), C1D_OK);
+    expect_current_kernel(conv, "c1d_conv_load_variables");
+    ck_assert_int_eq(c1d_conv_enable_lora(conv, 2, 3.0, NULL, "he_uniform"), C1D_OK);
+    expect_current_kernel(conv, "c1d_conv_enable_lora");
+    tu_fill_uniform(lora_b, 2 * F, &seed, -1.0f, 1.0f);
+    ck_assert_int_eq(c1d_conv_set_weight(conv, 3, lora_b, 2, b_shape), C1D_OK);
+    expect_current_kernel(conv, "c1d_conv_set_weight (lora_kernel_b)");
+    tu_fill_uniform(w, wn, &seed, -1.0f, 1.0f);
+    ck_assert_int_eq(c1d_conv_set_weight(conv, 0, w, 3, shape), C1D_OK);
+    expect_current_kernel(conv, "c1d_conv_set_weight (base kernel under LoRA)");
+    tu_fill_uniform(w, wn, &seed, -1.0f, 1.0f);
+    ck_assert_int_eq(c1d_conv_load_variables(conv, w, wn, bias, F), C1D_OK);
+    expect_current_kernel(conv, "c1d_conv_load_variables (LoRA on)");
+    c1d_conv_destroy(conv);
+
+    /* From a Keras config: the initializer fills the kernel at create (c1d
+     * chooses the direct path for this shape), then a constraint projects
+     * weights set too large. */
+    static const char json[] = "{\"filters\": 24, \"kernel_size\": 3, \"padding\": \"same\", \"kernel_initializer\": "
+                               "{\"class_name\": \"RandomNormal\", \"config\": {\"seed\": 4}}, "
+                               "\"kernel_constraint\": \"max_norm\"}";
+    c1d_keras_config *k = NULL;
+    ck_assert_int_eq(c1d_keras_config_parse(json, strlen(json), &k), C1D_OK);
+    ck_assert_int_eq(c1d_conv_create_from_keras(k, C, &conv), C1D_OK);
+    c1d_keras_config_destroy(k);
+    c1d_path p;
+    ck_assert_int_eq(c1d_conv_path(conv, &p, NULL), C1D_OK);
+    ck_assert_int_eq(p, C1D_PATH_DIRECT);
+    expect_current_kernel(conv, "c1d_conv_create_from_keras (kernel_initializer)");
+    for (size_t i = 0; i < wn; i++) w[i] = 40.0f * w[i];
+    ck_assert_int_eq(c1d_conv_set_weight(conv, 0, w, 3, shape), C1D_OK);
+    ck_assert_int_eq(c1d_conv_apply_constraints(conv), C1D_OK);
+    expect_current_kernel(conv, "c1d_conv_apply_constraints (max_norm)");
+    float *projected = new_floats(wn);
+    ck_assert_int_eq(c1d_conv_get_weight(conv, 0, projected, wn), C1D_OK);
+    ck_assert_msg(memcmp(projected, w, wn * sizeof(float)) != 0, "max_norm left the kernel as it was");
+    free(projected);
+    c1d_conv_destroy(conv);
+    free(w);
+}
+END_TEST
+
 START_TEST(threads_are_validated) {
     c1d_config cfg = c1d_config_default(4, 3);
     c1d_conv *conv;
@@ -613,6 +707,7 @@ static Suite *forward_suite(void) {
     tcase_add_loop_test(meta, causal_is_left_padded_valid, 0, 3);
     tcase_add_loop_test(meta, batch_equals_items, 0, 6);
     tcase_add_loop_test(meta, nan_reaches_its_receptive_field, 0, 3);
+    tcase_add_test(meta, direct_follows_every_kernel_change);
     suite_add_tcase(s, meta);
     TCase *threads = tcase_create("threads");
     tcase_set_timeout(threads, 120);
