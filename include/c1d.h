@@ -17,9 +17,12 @@
 /// names the argument and its value (for example
 /// `strides: expected an integer >= 1, got 0`).
 ///
-/// The engine unfolds the input (im2col) tile by tile along the output length
-/// and runs one `cblas_sgemm` per group on each tile, then adds the bias and
-/// applies the activation to the tile while it is still in cache. The
+/// The general engine unfolds the input (im2col) tile by tile along the
+/// output length and runs one `cblas_sgemm` per group on each tile; faster
+/// paths (direct depthwise, GEMM on the input in place, a register-blocked
+/// direct convolution) replace those two steps where they fit (see
+/// `c1d_path`). Then the bias and the activation are applied to the tile
+/// while it is still in cache. The
 /// workspace a call needs is bounded (see `c1d_conv_workspace_size`) and does
 /// not grow with `steps` or `batch`.
 ///
