@@ -124,6 +124,7 @@ static void tile_nwc(const c1d_conv *conv, const c1d_plan *p, const float *xn, s
     if (conv->path == C1D_PATH_DEPTHWISE) { /* c_in_g = 1: channels c = groups, m = f_g */
         conv->kernels->dwconv_nwc(xn, p->l_in, cfg->groups, conv->f_g, conv->w, cfg->kernel_size, s,
                                   cfg->dilation_rate, p->pad_l, t0, rows, dst);
+        if (conv->w_nonfinite) c1d_dwconv_padding_nwc(conv, p->l_in, p->pad_l, t0, rows, dst);
         return;
     }
     if (conv->path == C1D_PATH_DIRECT) { /* wp: [groups][nb][kw][c_in_g][NR], nb = ceil(f_g / NR) */
@@ -184,6 +185,7 @@ static void tile_ncw(const c1d_conv *conv, const c1d_plan *p, const float *xn, s
     if (conv->path == C1D_PATH_DEPTHWISE) {
         conv->kernels->dwconv_ncw(xn, p->l_in, cfg->groups, conv->f_g, conv->w, cfg->kernel_size, cfg->strides,
                                   cfg->dilation_rate, p->pad_l, t0, cols, dst, ldd);
+        if (conv->w_nonfinite) c1d_dwconv_padding_ncw(conv, p->l_in, p->pad_l, t0, cols, dst, ldd);
         return;
     }
     for (size_t g = 0; g < cfg->groups; g++) {

@@ -27,6 +27,8 @@ struct c1d_conv {
     float *w;            /* [kernel_size][c_in_g][filters], 64-byte aligned */
     float *b;            /* [filters], zeros until set; NULL without use_bias */
     float *wp;           /* path direct only: w packed, see src/pack.c; NULL otherwise */
+    bool w_nonfinite;    /* w holds a NaN or an Inf (src/pack.c): the depthwise path then adds the
+                          * padded taps' 0 * w, which the other paths get from their zero columns */
     bool kernel_set;
     c1d_path path;          /* never C1D_PATH_AUTO: resolved at create and set_path */
     size_t threads;         /* most threads a forward call may use (c1d_conv_set_threads) */
@@ -54,15 +56,24 @@ struct c1d_conv {
  * the merged kernel. Cannot fail. */
 void c1d_lora_store_kernel(c1d_conv *conv, const float *kernel);
 
-/* The direct path's packed kernel (src/pack.c). c1d_pack_floats: its size
- * in floats, false on overflow or beyond C1D_MAX_ALLOC_BYTES.
- * c1d_pack_for_path: allocates and packs it for C1D_PATH_DIRECT, frees it
- * for any other path; on failure (C1D_TOO_LARGE, C1D_NOMEM, message set)
- * the layer is unchanged. c1d_pack_refresh: repacks w into it (when the
- * layer has one); whatever changes w must call it. */
+/* What the layer derives from w (src/pack.c). c1d_pack_floats: the direct
+ * path's packed kernel size in floats, false on overflow or beyond
+ * C1D_MAX_ALLOC_BYTES. c1d_pack_for_path: allocates and packs it for
+ * C1D_PATH_DIRECT, frees it for any other path; on failure (C1D_TOO_LARGE,
+ * C1D_NOMEM, message set) the layer is unchanged. c1d_kernel_changed:
+ * repacks w (when the layer has a packed copy) and recomputes w_nonfinite;
+ * whatever changes w must call it. */
 bool c1d_pack_floats(const c1d_conv *conv, size_t *floats);
 c1d_status c1d_pack_for_path(c1d_conv *conv, c1d_path path);
-void c1d_pack_refresh(c1d_conv *conv);
+void c1d_kernel_changed(c1d_conv *conv);
+
+/* The depthwise path's padded taps for a kernel with NaN or Inf
+ * (src/dwconv_padding.c): add 0 * w for every tap of output steps
+ * [t0, t0 + rows) that lands in the zero padding. y as the dwconv kernels
+ * write it: channels_last [rows][filters]; channels_first [filters][ldy]. */
+void c1d_dwconv_padding_nwc(const c1d_conv *conv, size_t l_in, size_t pad_l, size_t t0, size_t rows, float *y);
+void c1d_dwconv_padding_ncw(const c1d_conv *conv, size_t l_in, size_t pad_l, size_t t0, size_t cols, float *y,
+                            size_t ldy);
 
 /* Frees what the Keras-layer fields hold (called by c1d_conv_destroy). */
 void c1d_layer_release(c1d_conv *conv);

@@ -86,7 +86,7 @@ c1d_status c1d_conv_create_from_keras(const c1d_keras_config *config, size_t in_
                              "kernel_initializer");
     if (st) goto fail;
     conv->kernel_set = true;
-    c1d_pack_refresh(conv);
+    c1d_kernel_changed(conv);
     if (cfg.use_bias &&
         (st = c1d_initializer_run(c1d_keras_config_object(config, C1D_SLOT_BIAS_INITIALIZER), &bias, conv->b,
                                   "bias_initializer")))

@@ -23,14 +23,14 @@ void c1d_lora_merge(c1d_conv *conv) {
     const float scale = (float)(conv->lora_alpha / (double)conv->lora_rank);
     const size_t n = rows * f;
     for (size_t i = 0; i < n; i++) conv->w[i] = conv->kernel_base[i] + scale * conv->w[i];
-    c1d_pack_refresh(conv);
+    c1d_kernel_changed(conv);
 }
 
 void c1d_lora_store_kernel(c1d_conv *conv, const float *kernel) {
     const size_t bytes = conv->kwc * conv->cfg.filters * sizeof(float);
     if (!conv->lora_rank) {
         memcpy(conv->w, kernel, bytes);
-        c1d_pack_refresh(conv);
+        c1d_kernel_changed(conv);
         return;
     }
     memcpy(conv->kernel_base, kernel, bytes);

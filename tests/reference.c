@@ -49,10 +49,11 @@ void ref_conv1d(const c1d_config *cfg, size_t c_in, size_t batch, size_t steps, 
                 for (size_t k = 0; k < cfg->kernel_size; k++) {
                     /* padded position t*s + k*d maps to input step t*s + k*d - pad_l */
                     long long i = (long long)(t * cfg->strides + k * cfg->dilation_rate) - (long long)pad_l;
-                    if (i < 0 || i >= (long long)steps) continue;
+                    const bool padded = i < 0 || i >= (long long)steps;
                     for (size_t c = 0; c < cg; c++) {
-                        double p = (double)input_at(cfg, x, c_in, steps, n, (size_t)i, g * cg + c) *
-                                   (double)w[(k * cg + c) * F + f];
+                        /* the zero padding is multiplied too: 0 * Inf is NaN, as in Keras */
+                        double xv = padded ? 0.0 : (double)input_at(cfg, x, c_in, steps, n, (size_t)i, g * cg + c);
+                        double p = xv * (double)w[(k * cg + c) * F + f];
                         acc += p;
                         m += fabs(p);
                     }
