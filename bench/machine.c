@@ -1,7 +1,7 @@
 /* machine.c: CPU, BLAS and ISA description, and the sgemm peak. */
 #include "machine.h"
 
-#include <cblas.h>
+#include "blas_control.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +32,13 @@ static void cpu_model(char *buf, size_t len) {
 
 void bench_machine_probe(bench_machine *m, int threads) {
     memset(m, 0, sizeof *m);
-    if (threads > 0) openblas_set_num_threads(threads);
-    m->threads = openblas_get_num_threads();
+    if (threads > 0) blas_control_set_threads(threads);
+    m->threads = blas_control_threads();
     cpu_model(m->cpu, sizeof m->cpu);
     m->cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    snprintf(m->blas_core, sizeof m->blas_core, "%s", openblas_get_corename());
-    snprintf(m->blas_config, sizeof m->blas_config, "%s", openblas_get_config());
+    snprintf(m->blas_name, sizeof m->blas_name, "%s", blas_control_name());
+    snprintf(m->blas_core, sizeof m->blas_core, "%s", blas_control_core());
+    snprintf(m->blas_config, sizeof m->blas_config, "%s", blas_control_config());
     m->isa = c1d_isa();
 }
 

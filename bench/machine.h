@@ -8,8 +8,9 @@
 typedef struct bench_machine {
     char cpu[128];          /* "model name" of /proc/cpuinfo */
     long cpus;              /* online CPUs */
-    char blas_core[64];     /* openblas_get_corename() */
-    char blas_config[192];  /* openblas_get_config() */
+    char blas_name[16];     /* "OpenBLAS" or "BLIS" (meson -Dblas) */
+    char blas_core[64];     /* the kernel set the BLAS chose (OpenBLAS core name, BLIS sub-configuration) */
+    char blas_config[192];  /* its build description */
     const char *isa;        /* c1d_isa() */
     int threads;            /* OpenBLAS threads for the whole run */
     size_t peak_n;          /* the sgemm was peak_n^3 */

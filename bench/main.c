@@ -1,7 +1,7 @@
 /* main.c: c1d-bench. For each shape of the suite: make seeded random data,
  * check c1d's output against the naive reference, time c1d, then the naive
  * reference and (with --peers) oneDNN, and report. See cli.c for usage. */
-#include <cblas.h>
+#include "blas_control.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,7 +213,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "c1d-bench: out of memory for the sgemm peak; %%peak not reported\n");
 
     /* From here on c1d does the threading: one BLAS thread inside each of its threads. */
-    openblas_set_num_threads(1);
+    blas_control_set_threads(1);
     const size_t c1d_threads = m.threads < C1D_MAX_THREADS ? (size_t)m.threads : C1D_MAX_THREADS;
 
     bench_report report = {stdout, o.format, &m, o.repeat, o.min_time, o.naive, o.peers, peer, 0};

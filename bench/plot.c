@@ -98,7 +98,7 @@ static void write_svg(FILE *f, const bench_result *res, size_t n, const bench_ma
                "(higher is better)</text>\n", LEFT);
     fprintf(f, "<text x=\"%.0f\" y=\"48\" font-size=\"12\" fill=\"#444\">", LEFT);
     xml_text(f, m->cpu);
-    fprintf(f, ", %d thread%s, OpenBLAS core %s, c1d ISA %s</text>\n", m->threads, m->threads == 1 ? "" : "s",
+    fprintf(f, ", %d thread%s, %s core %s, c1d ISA %s</text>\n", m->threads, m->threads == 1 ? "" : "s", m->blas_name,
             m->blas_core, m->isa);
 
     /* Legend */

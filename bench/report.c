@@ -76,6 +76,7 @@ static size_t row_fields(const bench_report *r, const bench_result *res, char *s
     f[n++] = num("speedup_vs_onednn", pm && t, res->peer.ms / res->c1d_ms);
     f[n++] = num("sgemm_peak_gflops", m->peak_gflops > 0, m->peak_gflops);
     f[n++] = str("cpu", m->cpu);
+    f[n++] = str("blas", m->blas_name);
     f[n++] = str("blas_core", m->blas_core);
     f[n++] = str("isa", m->isa);
     f[n++] = str("c1d_version", c1d_version());
@@ -154,10 +155,10 @@ void bench_report_begin(bench_report *r, const bench_shape *shapes, size_t n) {
     }
     if (r->format != BENCH_TABLE) return;
     fprintf(r->out, "c1d-bench: c1d %s, ISA %s\n", c1d_version(), m->isa);
-    fprintf(r->out, "machine:   %s, %ld CPUs online; OpenBLAS core %s (%s)\n", m->cpu, m->cpus, m->blas_core,
+    fprintf(r->out, "machine:   %s, %ld CPUs online; %s core %s (%s)\n", m->cpu, m->cpus, m->blas_name, m->blas_core,
             m->blas_config);
-    fprintf(r->out, "threads:   %d (c1d's own threads, each calling a 1-thread OpenBLAS; the sgemm peak uses %d "
-                    "OpenBLAS threads%s)\n",
+    fprintf(r->out, "threads:   %d (c1d's own threads, each calling a 1-thread BLAS; the sgemm peak uses %d "
+                    "BLAS threads%s)\n",
             m->threads, m->threads, r->peers && r->peer_name ? "; oneDNN uses as many OpenMP threads" : "");
     fprintf(r->out,
             "peak:      %.1f GFLOP/s: cblas_sgemm %zu^3, median of %zu (%.1f to %.1f) after a warm-up, %d threads\n",

@@ -14,7 +14,7 @@
  * computes y_g (f_g x tile) = w_g^T (f_g x kwc) * col (kwc x tile), reading
  * the same kernel transposed, and writes straight into the output rows.
  */
-#include <cblas.h>
+#include "blas.h"
 #include <pthread.h>
 #include <string.h>
 

@@ -7,7 +7,7 @@
  * forward.c never needs to know about LoRA. It is computed as Keras
  * computes the kernel property in float32: the product A @ B (one
  * cblas_sgemm), then scaled, then added to W. */
-#include <cblas.h>
+#include "blas.h"
 #include <math.h>
 #include <string.h>
 

@@ -17,7 +17,7 @@
  * Workers never call ck_assert (Check's assertions belong to the test's
  * thread): they count mismatches, which the test thread then asserts on.
  * Run under ThreadSanitizer with OPENBLAS_NUM_THREADS=1 and unset (.ci/run). */
-#include <cblas.h>
+#include "blas_control.h"
 #include <check.h>
 #include <pthread.h>
 #include <sched.h>
@@ -356,23 +356,23 @@ START_TEST(t5_t6_blas_thread_count) {
     ck_assert_int_eq(c1d_conv_create(&cfg, C, &conv), C1D_OK);
     ck_assert_int_eq(c1d_conv_set_kernel(conv, w, 3, C, 64), C1D_OK);
     ck_assert_int_eq(c1d_conv_set_bias(conv, b, 64), C1D_OK);
-    const int before = openblas_get_num_threads();
+    const int before = blas_control_threads();
     ck_assert_int_eq(c1d_conv_set_threads(conv, 2), C1D_OK);
     ck_assert_int_eq(c1d_conv_forward(conv, 1, L, x, y1, NULL, 0), C1D_OK);
-    ck_assert_int_eq(openblas_get_num_threads(), before);
+    ck_assert_int_eq(blas_control_threads(), before);
     ck_assert_int_eq(c1d_conv_set_threads(conv, 1), C1D_OK);
     for (int blas = 1; blas <= 2; blas++) {
-        openblas_set_num_threads(blas);
+        blas_control_set_threads(blas);
         tu_report rep;
         ck_assert_msg(tu_check_forward(&cfg, C, 1, L, x, w, b, &rep), "%s", rep.first_failure);
         ck_assert_msg(rep.failures == 0, "OpenBLAS at %d threads: %zu of %zu off; %s", blas, rep.failures,
                       rep.checked, rep.first_failure);
         ck_assert_int_eq(c1d_conv_forward(conv, 1, L, x, blas == 1 ? y1 : y2, NULL, 0), C1D_OK);
-        ck_assert_int_eq(openblas_get_num_threads(), blas);
+        ck_assert_int_eq(blas_control_threads(), blas);
     }
-    printf("T6: OpenBLAS (core %s) at 1 and 2 threads gives %s bits\n", openblas_get_corename(),
+    printf("T6: OpenBLAS (core %s) at 1 and 2 threads gives %s bits\n", blas_control_core(),
            memcmp(y1, y2, L * 64 * sizeof(float)) == 0 ? "the same" : "different");
-    openblas_set_num_threads(before);
+    blas_control_set_threads(before);
     free(w);
     free(x);
     free(y1);
@@ -395,8 +395,8 @@ static Suite *threads_suite(void) {
 }
 
 int main(void) {
-    printf("OpenBLAS: %s, core %s, %d threads\n", openblas_get_config(), openblas_get_corename(),
-           openblas_get_num_threads());
+    printf("OpenBLAS: %s, core %s, %d threads\n", blas_control_config(), blas_control_core(),
+           blas_control_threads());
     SRunner *sr = srunner_create(threads_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

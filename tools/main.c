@@ -3,7 +3,7 @@
  * a command line that cannot be parsed, 1 for every other failure, with
  * exactly one line on stderr; never killed by SIGPIPE or SIGXFSZ (writes then
  * fail with EPIPE or EFBIG and are reported). */
-#include <cblas.h>
+#include "blas_control.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -30,7 +30,7 @@ static const char usage_text[] =
     "          INPUT.npy    (batch, steps, channels) for channels_last,\n"
     "                       (batch, channels, steps) for channels_first\n"
     "          OUTPUT.npy   float32, the shape Keras outputs; replaced only when the run succeeds\n"
-    "          --threads N  threads for the whole run, BLAS included (1 to 1024; default: OpenBLAS's,\n"
+    "          --threads N  threads for the whole run, BLAS included (1 to 1024; default: the BLAS's,\n"
     "                       from OPENBLAS_NUM_THREADS or the core count)\n"
     "          .npy inputs may be float32 or float64 (rounded to float32, as Keras casts its inputs),\n"
     "          little- or big-endian, C or Fortran order.\n"
@@ -75,11 +75,11 @@ c1d_status cli_cmd_info(int argc, char **argv) {
         return cli_usage("info: unexpected argument '%s' (usage: c1d info)", argv[0]);
     }
     char threads[32];
-    snprintf(threads, sizeof threads, "%d", openblas_get_num_threads());
+    snprintf(threads, sizeof threads, "%d", blas_control_threads());
     c1d_status st;
     if ((st = write_trimmed("c1d ", c1d_version()))) return st;
-    if ((st = write_trimmed("BLAS: ", openblas_get_config()))) return st;
-    if ((st = write_trimmed("BLAS core: ", openblas_get_corename()))) return st;
+    if ((st = write_trimmed("BLAS: ", blas_control_config()))) return st;
+    if ((st = write_trimmed("BLAS core: ", blas_control_core()))) return st;
     if ((st = write_trimmed("kernel ISA: ", c1d_isa()))) return st;
     return write_trimmed("threads: ", threads);
 }

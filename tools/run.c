@@ -3,7 +3,7 @@
  * config and against each other) before the output is opened, and the output
  * is written through a temporary file, so a failed run never leaves a
  * partial or clobbered output. */
-#include <cblas.h>
+#include "blas_control.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,7 +197,7 @@ static c1d_status run(const run_args *a, run_state *r) {
                         shape[0], shape[1], shape[2], C1D_MAX_ALLOC_BYTES);
     if (count > 0 && !(r->output = malloc(bytes)))
         return cli_fail(C1D_NOMEM, "%s: cannot allocate %zu bytes for the output", a->output, bytes);
-    if (a->threads > 0) openblas_set_num_threads(a->threads);
+    if (a->threads > 0) blas_control_set_threads(a->threads);
     if ((st = c1d_conv_forward(r->conv, batch, steps, r->input.data, r->output, NULL, 0)))
         return cli_fail(st, "%s: %s", a->input, c1d_last_error());
     return npy_save(a->output, 3, shape, r->output);
