@@ -11,7 +11,7 @@
 static const char usage[] =
     "usage: c1d-bench [--suite FILE] [--shape \"key=value ...\"] [--threads N] [--repeat R]\n"
     "                 [--min-time SECONDS] [--format table|json|csv] [--no-naive]\n"
-    "                 [--plot FILE.svg] [--peers]\n";
+    "                 [--plot FILE.svg] [--peers] [--bar FILE]\n";
 
 static const char help[] =
     "Checks c1d's Conv1D against the naive double-precision reference, then times it.\n"
@@ -27,6 +27,8 @@ static const char help[] =
     "  --no-naive         do not time the naive reference (the correctness check still runs)\n"
     "  --plot FILE.svg    also write a bar chart of GFLOP/s per shape\n"
     "  --peers            also check and time oneDNN when the build found it\n"
+    "  --bar FILE         print reference times per shape and thread count next to c1d's\n"
+    "                     (bench/bar.txt: the bar of issue 7, see its header)\n"
     "\n"
     "Shape keys: name batch steps channels filters kernel_size strides padding data_format\n"
     "dilation_rate groups activation use_bias (Keras names and defaults; batch defaults to 1).\n"
@@ -78,7 +80,7 @@ int bench_cli_parse(int argc, char **argv, bench_options *o) {
         }
         /* The options that take a value: --opt value or --opt=value. */
         static const char *const with_value[] = {"--suite",  "--shape",  "--threads", "--repeat",
-                                                 "--min-time", "--format", "--plot"};
+                                                 "--min-time", "--format", "--plot", "--bar"};
         const char *opt = NULL, *value = NULL;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
             const size_t n = strlen(with_value[k]);
@@ -123,6 +125,9 @@ int bench_cli_parse(int argc, char **argv, bench_options *o) {
                 o->format = BENCH_CSV;
             else
                 return usage_error("--format: expected table, json or csv, got '%s'", value);
+        } else if (!strcmp(opt, "--bar")) {
+            if (!*value) return usage_error("--bar: expected a file name");
+            o->bar = value;
         } else {
             if (!*value) return usage_error("--plot: expected a file name");
             o->plot = value;

@@ -2,7 +2,7 @@
  *
  *   c1d-bench [--suite FILE] [--shape "key=value ..."] [--threads N] [--repeat R]
  *             [--min-time SECONDS] [--format table|json|csv] [--no-naive]
- *             [--plot FILE.svg] [--peers]
+ *             [--plot FILE.svg] [--peers] [--bar FILE]
  *
  * Options taking a value accept `--opt value` and `--opt=value`. */
 #ifndef C1D_BENCH_CLI_H
@@ -24,6 +24,7 @@ typedef struct bench_options {
     bool naive;             /* false with --no-naive */
     const char *plot;       /* --plot FILE.svg or NULL */
     bool peers;             /* --peers */
+    const char *bar;        /* --bar FILE or NULL */
 } bench_options;
 
 /* Exit status of a usage error. */

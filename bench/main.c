@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bar.h"
 #include "bench_config.h"
 #include "check.h"
 #include "cli.h"
@@ -196,6 +197,13 @@ int main(int argc, char **argv) {
     progress_tty = isatty(STDERR_FILENO);
 
     char err[512];
+    bench_bar bar = {NULL, 0};
+    if (o.bar && bench_bar_load(&bar, o.bar, err, sizeof err)) {
+        fprintf(stderr, "c1d-bench: --bar: %s\n", err);
+        bench_suite_free(&suite);
+        bench_cli_free(&o);
+        return BENCH_EXIT_USAGE;
+    }
     bench_machine m;
     bench_machine_probe(&m, o.threads);
     const char *peer = bench_peers_name();
@@ -204,6 +212,7 @@ int main(int argc, char **argv) {
                         "with -Dpeers=enabled); continuing without it\n");
     if (o.peers && peer && bench_peers_init(m.threads, err, sizeof err)) {
         fprintf(stderr, "c1d-bench: %s\n", err);
+        bench_bar_free(&bar);
         bench_suite_free(&suite);
         bench_cli_free(&o);
         return 1;
@@ -216,7 +225,7 @@ int main(int argc, char **argv) {
     blas_control_set_threads(1);
     const size_t c1d_threads = m.threads < C1D_MAX_THREADS ? (size_t)m.threads : C1D_MAX_THREADS;
 
-    bench_report report = {stdout, o.format, &m, o.repeat, o.min_time, o.naive, o.peers, peer, 0};
+    bench_report report = {stdout, o.format, &m, o.repeat, o.min_time, o.naive, o.peers, peer, o.bar != NULL, 0};
     bench_report_begin(&report, suite.shapes, suite.count);
     bench_result *results = calloc(suite.count, sizeof *results);
     if (!results) {
@@ -226,6 +235,11 @@ int main(int argc, char **argv) {
     }
     for (size_t i = 0; i < suite.count; i++) {
         run_shape(&o, &suite.shapes[i], i, suite.count, c1d_threads, &results[i]);
+        const bench_bar_entry *e = bench_bar_find(&bar, suite.shapes[i].name, m.threads);
+        if (e) {
+            results[i].bar_ms = e->ms[m.threads];
+            snprintf(results[i].bar_peer, sizeof results[i].bar_peer, "%s", e->peer);
+        }
         progress_done();
         if (results[i].status == BENCH_ERROR) fprintf(stderr, "c1d-bench: error: %s\n", results[i].error);
         if (results[i].status != BENCH_OK) rc = 1;
@@ -246,6 +260,7 @@ int main(int argc, char **argv) {
     }
 out:
     free(results);
+    bench_bar_free(&bar);
     if (o.peers && peer) bench_peers_finish();
     bench_suite_free(&suite);
     bench_cli_free(&o);

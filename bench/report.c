@@ -74,6 +74,9 @@ static size_t row_fields(const bench_report *r, const bench_result *res, char *s
     f[n++] = num("onednn_max_error", pm, res->peer.max_error);
     f[n++] = str("onednn_note", res->peer.note);
     f[n++] = num("speedup_vs_onednn", pm && t, res->peer.ms / res->c1d_ms);
+    f[n++] = num("bar_ms", res->bar_ms > 0, res->bar_ms);
+    f[n++] = str("bar_peer", res->bar_peer);
+    f[n++] = num("speedup_vs_bar", res->bar_ms > 0 && t, res->bar_ms / res->c1d_ms);
     f[n++] = num("sgemm_peak_gflops", m->peak_gflops > 0, m->peak_gflops);
     f[n++] = str("cpu", m->cpu);
     f[n++] = str("blas", m->blas_name);
@@ -174,6 +177,8 @@ void bench_report_begin(bench_report *r, const bench_shape *shapes, size_t n) {
             "check:     err/tol = worst |c1d - reference| / tolerance over the checked outputs (FAILED above 1)\n");
     fprintf(r->out, "columns:   spread = (max - min) / median of the runs; speedup = naive time / c1d time%s\n",
             r->peers && r->peer_name ? "; c1d/oneDNN = oneDNN time / c1d time (> 1: c1d faster)" : "");
+    if (r->bar)
+        fprintf(r->out, "bar:       reference times from --bar (not measured here); c1d/bar = bar time / c1d time\n");
     if (r->peers && !r->peer_name)
         fprintf(r->out, "peers:     this build has no oneDNN (install libdnnl-dev and reconfigure); skipped\n");
     fputc('\n', r->out);
@@ -181,6 +186,7 @@ void bench_report_begin(bench_report *r, const bench_shape *shapes, size_t n) {
     fprintf(r->out, "%-*s %10s %7s %11s %8s %6s %9s %9s  %10s", r->name_width, "shape", "c1d ms", "spread",
             "naive ms", "GFLOP/s", "%peak", "speedup", "err/tol", "workspace");
     if (r->peers && r->peer_name) fprintf(r->out, " %10s %10s  %-13s", "oneDNN ms", "c1d/oneDNN", "oneDNN layout");
+    if (r->bar) fprintf(r->out, " %9s %8s  %-15s", "bar ms", "c1d/bar", "bar peer");
     fputs("  path (why)\n", r->out);
     fflush(r->out);
 }
@@ -208,6 +214,12 @@ static void table_row(const bench_report *r, const bench_result *res) {
         cell(pms, sizeof pms, res->peer.measured, res->peer.ms, 3, "");
         cell(ratio, sizeof ratio, res->peer.measured && res->timed, res->peer.ms / res->c1d_ms, 2, "x");
         fprintf(r->out, " %10s %10s  %-13s", pms, ratio, res->peer.measured ? res->peer.layout : "-");
+    }
+    if (r->bar) {
+        char bms[32], ratio[32];
+        cell(bms, sizeof bms, res->bar_ms > 0, res->bar_ms, 4, "");
+        cell(ratio, sizeof ratio, res->bar_ms > 0 && res->timed, res->bar_ms / res->c1d_ms, 2, "x");
+        fprintf(r->out, " %9s %8s  %-15s", bms, ratio, res->bar_ms > 0 ? res->bar_peer : "-");
     }
     fprintf(r->out, "  %s (%s)%s\n", res->path.name, res->path.reason, res->status == BENCH_FAILED ? "  FAILED" : "");
 }

@@ -21,6 +21,7 @@ typedef struct bench_report {
     bool naive;             /* the naive reference is timed (no --no-naive) */
     bool peers;             /* --peers */
     const char *peer_name;  /* "oneDNN 2.6.3", or NULL when the build has none */
+    bool bar;               /* --bar: the bar columns */
     int name_width;         /* table: width of the name column */
 } bench_report;
 

@@ -35,6 +35,8 @@ typedef struct bench_result {
     size_t workspace_bytes;
     bool peers_requested;
     bench_peer peer;
+    double bar_ms;          /* --bar: the reference time for this shape and thread count; 0: none */
+    char bar_peer[64];      /* who set it */
 } bench_result;
 
 #endif
