@@ -328,11 +328,14 @@ C1D_API c1d_status c1d_conv_path(const c1d_conv *conv, c1d_path *path, const cha
 /// only). A call starts only as many threads as its work pays for (about
 /// 3 MFLOP each) and never more than it has tiles; the calling thread
 /// works too. Results are bitwise the same for every thread count: the work
-/// is split by output tiles whose boundaries do not depend on it, and no
-/// reduction is split. Each thread calls `cblas_sgemm` itself, so with
+/// is split by output tiles, no reduction is split, and every output is
+/// summed the same way whoever computes it (on the GEMM paths the tile
+/// boundaries do not depend on the thread count; the direct and depthwise
+/// paths, whose outputs do not depend on their tile, cut smaller tiles when
+/// there are more threads than tiles to share). Each thread calls `cblas_sgemm` itself, so with
 /// `threads` > 1 set the BLAS to one thread (`OPENBLAS_NUM_THREADS=1` or
 /// `openblas_set_num_threads(1)`), or the two will oversubscribe the cores.
-/// The workspace grows with the thread count (see `c1d_conv_workspace_size`).
+/// The workspace depends on the thread count (see `c1d_conv_workspace_size`).
 /// Not to be called while forward calls run.
 C1D_API c1d_status c1d_conv_set_threads(c1d_conv *conv, size_t threads);
 

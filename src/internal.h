@@ -14,6 +14,13 @@
  * joining one thread). */
 #define C1D_MIN_FLOP_PER_THREAD 3.0e6
 
+/* Direct and depthwise paths with more than one thread: tiles are cut so
+ * that each thread gets about this many (balance within ~1/4 of a tile),
+ * but not below C1D_MIN_TILE_ROWS output steps (the microkernels' row
+ * blocks stay full). */
+#define C1D_UNITS_PER_THREAD 4
+#define C1D_MIN_TILE_ROWS 24
+
 /* Alignment of every buffer c1d allocates (one AVX-512 vector / cache line). */
 #define C1D_ALIGN ((size_t)64)
 
