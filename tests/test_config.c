@@ -7,13 +7,7 @@
 
 #include "internal.h"
 #include "reference.h"
-
-#define ASSERT_FAILS(call, status, word)                                                                  \
-    do {                                                                                                  \
-        ck_assert_int_eq((call), (status));                                                               \
-        ck_assert_msg(strstr(c1d_last_error(), (word)) != NULL, "message '%s' lacks '%s'", c1d_last_error(), \
-                      (word));                                                                            \
-    } while (0)
+#include "test_util.h"
 
 START_TEST(defaults_are_keras) {
     c1d_config c = c1d_config_default(16, 3);
@@ -211,9 +205,5 @@ int main(void) {
     tcase_add_test(tc, padding_table);
     tcase_add_test(tc, lengths_agree_with_reference);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run_suite(s);
 }

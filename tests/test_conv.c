@@ -9,13 +9,6 @@
 #include "reference.h"
 #include "test_util.h"
 
-#define ASSERT_FAILS(call, status, word)                                                                  \
-    do {                                                                                                  \
-        ck_assert_int_eq((call), (status));                                                               \
-        ck_assert_msg(strstr(c1d_last_error(), (word)) != NULL, "message '%s' lacks '%s'", c1d_last_error(), \
-                      (word));                                                                            \
-    } while (0)
-
 START_TEST(create_and_destroy) {
     c1d_config cfg = c1d_config_default(8, 3);
     cfg.groups = 2;
@@ -311,9 +304,5 @@ int main(void) {
     tcase_add_loop_test(tc, workspace_is_bounded, 0, 2);
     tcase_add_test(tc, paths);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run_suite(s);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "test_util.h"
 
 enum { ISA_SCALAR, ISA_AVX2, ISA_AVX512, ISA_COUNT };
 static const char *const isa_names[ISA_COUNT] = {"scalar", "avx2", "avx512"};
@@ -184,9 +185,5 @@ int main(int argc, char **argv) {
         return 0;
     }
     self_path = argv[0];
-    SRunner *sr = srunner_create(dispatch_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return tu_run_suite(dispatch_suite());
 }

@@ -618,13 +618,6 @@ static void free_fixture(fixture *fx) {
     free(fx->y);
 }
 
-#define ASSERT_FAILS(call, status, word)                                                                  \
-    do {                                                                                                  \
-        ck_assert_int_eq((call), (status));                                                               \
-        ck_assert_msg(strstr(c1d_last_error(), (word)) != NULL, "message '%s' lacks '%s'", c1d_last_error(), \
-                      (word));                                                                            \
-    } while (0)
-
 START_TEST(forward_status_paths) {
     c1d_config cfg = c1d_config_default(8, 3);
     cfg.padding = C1D_PADDING_SAME;
@@ -725,9 +718,5 @@ static Suite *forward_suite(void) {
 }
 
 int main(void) {
-    SRunner *sr = srunner_create(forward_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run_suite(forward_suite());
 }

@@ -20,15 +20,6 @@
 #include "reference.h"
 #include "test_util.h"
 
-#define ASSERT_FAILS(call, status, word)                                                                  \
-    do {                                                                                                  \
-        c1d_status st_ = (call);                                                                          \
-        ck_assert_msg(st_ == (status), "%s gave %s (%s), expected %s", #call, c1d_status_name(st_),       \
-                      c1d_last_error(), c1d_status_name(status));                                         \
-        ck_assert_msg(strstr(c1d_last_error(), (word)) != NULL, "message '%s' lacks '%s'", c1d_last_error(), \
-                      (word));                                                                            \
-    } while (0)
-
 /* A layer pointer a failing create must leave alone. */
 static char sentinel_target;
 #define SENTINEL ((c1d_conv *)(void *)&sentinel_target)
@@ -813,9 +804,5 @@ static Suite *hostile_suite(void) {
 }
 
 int main(void) {
-    SRunner *sr = srunner_create(hostile_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run_suite(hostile_suite());
 }

@@ -18,13 +18,6 @@
 #include "layer.h"
 #include "test_util.h"
 
-#define ASSERT_FAILS(call, status, word)                                                                  \
-    do {                                                                                                  \
-        ck_assert_int_eq((call), (status));                                                               \
-        ck_assert_msg(strstr(c1d_last_error(), (word)) != NULL, "message '%s' lacks '%s'", c1d_last_error(), \
-                      (word));                                                                            \
-    } while (0)
-
 /* The conv kernel shape the statistical tests use: K = 5, C/G = 40, F = 150. */
 static const size_t KERNEL[3] = {5, 40, 150};
 #define N_KERNEL ((size_t)5 * 40 * 150)
@@ -474,9 +467,5 @@ int main(void) {
     tcase_add_test(tc, stft);
     tcase_add_test(tc, refusals);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run_suite(s);
 }

@@ -1201,9 +1201,5 @@ static Suite *keras_json_suite(void) {
 }
 
 int main(void) {
-    SRunner *sr = srunner_create(keras_json_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run_suite(keras_json_suite());
 }

@@ -14,13 +14,6 @@
 #include "c1d.h"
 #include "test_util.h"
 
-#define ASSERT_FAILS(call, status, word)                                                                  \
-    do {                                                                                                  \
-        ck_assert_int_eq((call), (status));                                                               \
-        ck_assert_msg(strstr(c1d_last_error(), (word)) != NULL, "message '%s' lacks '%s'", c1d_last_error(), \
-                      (word));                                                                            \
-    } while (0)
-
 static c1d_keras_config *parse(const char *json) {
     c1d_keras_config *k = NULL;
     ck_assert_msg(c1d_keras_config_parse(json, strlen(json), &k) == C1D_OK, "%s: %s", json, c1d_last_error());
@@ -477,9 +470,5 @@ int main(void) {
     tcase_add_test(tc, compute_output_shape);
     tcase_add_test(tc, get_config_of_a_layer);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run_suite(s);
 }

@@ -15,13 +15,6 @@
 #include "c1d.h"
 #include "test_util.h"
 
-#define ASSERT_FAILS(call, status, word)                                                                  \
-    do {                                                                                                  \
-        ck_assert_int_eq((call), (status));                                                               \
-        ck_assert_msg(strstr(c1d_last_error(), (word)) != NULL, "message '%s' lacks '%s'", c1d_last_error(), \
-                      (word));                                                                            \
-    } while (0)
-
 /* The layer of most tests: K = 3, C = 4, groups 2 (C/G = 2), F = 6, same padding. */
 enum { K = 3, C = 4, CG = 2, F = 6, KW = K * CG, STEPS = 11, BATCH = 2 };
 
@@ -408,9 +401,5 @@ int main(void) {
     tcase_add_test(tc, loading_stored_weights_zeroes_factors);
     tcase_add_test(tc, config_reenables_lora);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run_suite(s);
 }

@@ -17,13 +17,6 @@
 #include "layer.h"
 #include "test_util.h"
 
-#define ASSERT_FAILS(call, status, word)                                                                  \
-    do {                                                                                                  \
-        ck_assert_int_eq((call), (status));                                                               \
-        ck_assert_msg(strstr(c1d_last_error(), (word)) != NULL, "message '%s' lacks '%s'", c1d_last_error(), \
-                      (word));                                                                            \
-    } while (0)
-
 /* Kernel (2, 1, 2) = [[[1, -2]], [[3, -4]]]: sum |w| = 10, sum w^2 = 30.
  * Bias [0.5, -1.5]: sum |b| = 2, sum b^2 = 2.5. */
 static const float W[4] = {1.0f, -2.0f, 3.0f, -4.0f};
@@ -220,9 +213,5 @@ int main(void) {
     tcase_add_test(tc, lora_factors_take_the_kernel_regularizer);
     tcase_add_test(tc, activity_loss);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run_suite(s);
 }

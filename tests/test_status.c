@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "c1d.h"
+#include "test_util.h"
 
 START_TEST(every_status_has_its_name) {
     static const struct {
@@ -74,9 +75,5 @@ int main(void) {
     tcase_add_test(tc, last_error_is_thread_local);
     tcase_add_test(tc, isa_is_named);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run_suite(s);
 }

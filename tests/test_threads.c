@@ -397,9 +397,5 @@ static Suite *threads_suite(void) {
 int main(void) {
     printf("OpenBLAS: %s, core %s, %d threads\n", blas_control_config(), blas_control_core(),
            blas_control_threads());
-    SRunner *sr = srunner_create(threads_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run_suite(threads_suite());
 }

@@ -245,3 +245,11 @@ bool tu_check_forward(const c1d_config *cfg, size_t c_in, size_t batch, size_t s
     free(mag);
     return true;
 }
+
+int tu_run_suite(Suite *s) {
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    const int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

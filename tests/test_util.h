@@ -3,11 +3,28 @@
 #ifndef C1D_TEST_UTIL_H
 #define C1D_TEST_UTIL_H
 
+#include <check.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "c1d.h"
+
+/* Asserts that `call` returns `status` and that c1d_last_error() then
+ * contains `word` (the argument or value the message must name). */
+#define ASSERT_FAILS(call, status, word)                                                                  \
+    do {                                                                                                  \
+        c1d_status st_ = (call);                                                                          \
+        ck_assert_msg(st_ == (status), "%s gave %s (%s), expected %s", #call, c1d_status_name(st_),       \
+                      c1d_last_error(), c1d_status_name(status));                                         \
+        ck_assert_msg(strstr(c1d_last_error(), (word)) != NULL, "message '%s' lacks '%s'", c1d_last_error(), \
+                      (word));                                                                            \
+    } while (0)
+
+/* Runs every test of suite s (which it frees) and returns the exit status
+ * of the test program: EXIT_SUCCESS when none failed. */
+int tu_run_suite(Suite *s);
 
 /* splitmix64: a small seeded generator, the same stream on every machine. */
 uint64_t tu_next(uint64_t *state);
