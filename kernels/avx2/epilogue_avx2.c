@@ -40,7 +40,6 @@
 
 #define SELU_SCALE 1.0507009873554804934193349852946f
 #define SELU_SCALE_ALPHA 1.7580993408473768599402175208123f /* one rounding, not two */
-#define INV_SQRT2 0.70710678118654752440f
 
 /* The last r < 8 elements of p, zero-padded, in a vector. */
 static inline __m256 load_tail(const float *p, size_t r) {

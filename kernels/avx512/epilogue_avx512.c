@@ -42,7 +42,6 @@
 
 #define SELU_SCALE 1.0507009873554804934193349852946f
 #define SELU_SCALE_ALPHA 1.7580993408473768599402175208123f /* one rounding, not two */
-#define INV_SQRT2 0.70710678118654752440f
 
 /* The first r lanes, 0 < r < 16. */
 static inline __mmask16 tail_mask(size_t r) { return (__mmask16)((1u << r) - 1u); }
