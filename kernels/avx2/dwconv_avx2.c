@@ -124,6 +124,55 @@ static void rows_bcast(const float *x0, size_t xrow, size_t xtap, const float *w
     }
 }
 
+/* Stride 1, dilation 1, one filter per channel, KW (2..8) taps: 6 rows x 8
+ * channels. Input row i of the block feeds output row i - k through tap k,
+ * so each of the 6 + KW - 1 input vectors is loaded once and the KW weight
+ * vectors stay in registers: 5 + 2 KW loads for 6 KW FMAs, where block16
+ * loads 2.5 per FMA (the measured limit of the depthwise pass: mamba-dw's
+ * 4 taps ran at about 6 cycles per output vector in L1). Each output still
+ * sums its taps in increasing k, so the bits are block16's. */
+static inline __attribute__((always_inline)) void block8_s1(const float *x0, size_t c, const float *w0, float *y0,
+                                                            const size_t kw) {
+    __m256 acc[6], wk[8];
+#pragma GCC unroll 6
+    for (size_t r = 0; r < 6; r++) acc[r] = _mm256_setzero_ps();
+#pragma GCC unroll 8
+    for (size_t k = 0; k < 8; k++)
+        if (k < kw) wk[k] = _mm256_loadu_ps(w0 + k * c);
+#pragma GCC unroll 13
+    for (size_t i = 0; i < 13; i++) {
+        if (i >= 6 + kw - 1) break;
+        const __m256 xv = _mm256_loadu_ps(x0 + i * c);
+#pragma GCC unroll 8
+        for (size_t k = 0; k < 8; k++)
+            if (k < kw && i >= k && i - k < 6) acc[i - k] = _mm256_fmadd_ps(xv, wk[k], acc[i - k]);
+    }
+#pragma GCC unroll 6
+    for (size_t r = 0; r < 6; r++) _mm256_storeu_ps(y0 + r * c, acc[r]);
+}
+
+/* Six interior rows at stride 1, dilation 1, m = 1 and KW taps: block8_s1
+ * over the channels in eights, the last c % 8 through block_tail. */
+static inline __attribute__((always_inline)) void rows6_s1(const float *x0, const float *w, size_t c, float *y0,
+                                                           const size_t kw) {
+    size_t cb = 0;
+    for (; cb + 8 <= c; cb += 8) block8_s1(x0 + cb, c, w + cb, y0 + cb, kw);
+    if (cb < c) block_tail(x0 + cb, c, c, w + cb, c, kw, y0 + cb, 6, c - cb);
+}
+
+/* rows6_s1 with kw (2..8) a constant in each copy. */
+static void rows6_s1_any(const float *x0, const float *w, size_t c, float *y0, size_t kw) {
+    switch (kw) {
+    case 2: rows6_s1(x0, w, c, y0, 2); break;
+    case 3: rows6_s1(x0, w, c, y0, 3); break;
+    case 4: rows6_s1(x0, w, c, y0, 4); break;
+    case 5: rows6_s1(x0, w, c, y0, 5); break;
+    case 6: rows6_s1(x0, w, c, y0, 6); break;
+    case 7: rows6_s1(x0, w, c, y0, 7); break;
+    default: rows6_s1(x0, w, c, y0, 8); break;
+    }
+}
+
 /* All channel blocks of nr rows over `taps` taps; x0 points at the input
  * step of the first row's first tap, channel 0. */
 static void rows(const float *x0, size_t xrow, size_t xtap, const float *w0, size_t c, size_t taps, float *y0,
@@ -144,7 +193,10 @@ void c1d_dwconv_nwc__avx2(const float *x, size_t l_in, size_t c, size_t m, const
             const size_t last_t = (l_in - 1 + pad_l - span) / s;
             size_t run = last_t - (t0 + r) + 1;
             if (run > n_rows - r) run = n_rows - r;
-            for (size_t i = 0; i < run; i += 4) {
+            size_t i = 0;
+            if (m == 1 && s == 1 && d == 1 && kw >= 2 && kw <= 8)
+                for (; i + 6 <= run; i += 6) rows6_s1_any(x + (base + i - pad_l) * c, w, c, y + (r + i) * f, kw);
+            for (; i < run; i += 4) {
                 const float *x0 = x + (base + i * s - pad_l) * c;
                 const size_t nr = run - i < 4 ? run - i : 4;
                 if (m == 1)
