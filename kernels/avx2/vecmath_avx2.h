@@ -112,8 +112,20 @@ static inline __m256 vm8_tanh(__m256 x) {
     return _mm256_or_ps(t, _mm256_and_ps(x, V8(-0.0f)));
 }
 
+/* e = exp(-|x|); e / (1 + e) below 0, 1 / (1 + e) above. When every lane
+ * is >= -86 (or +inf), e is a normal float and (1 + q) 2^n is one exact
+ * product, the same bits as vm8_exp's split scaling at less work (-|x| is
+ * clamped at -86: above 86, 1 + e == 1 either way); NaN lanes and smaller
+ * ones take vm8_exp. */
 static inline __m256 vm8_sigmoid(__m256 x) {
-    __m256 e = vm8_exp(vm8_neg(vm8_abs(x)));
+    __m256 e;
+    if (_mm256_movemask_ps(VM8_CMP(x, -86.0f, _CMP_GE_OQ)) == 0xff) {
+        __m256 n;
+        __m256 q = vm8_expm1_small(vm8_reduce(_mm256_max_ps(V8(-86.0f), vm8_neg(vm8_abs(x))), &n));
+        e = _mm256_mul_ps(_mm256_add_ps(q, V8(1.0f)), vm8_pow2i(_mm256_cvtps_epi32(n)));
+    } else {
+        e = vm8_exp(vm8_neg(vm8_abs(x)));
+    }
     __m256 num = _mm256_blendv_ps(e, V8(1.0f), VM8_CMP(x, 0.0f, _CMP_GE_OQ));
     return _mm256_div_ps(num, _mm256_add_ps(V8(1.0f), e));
 }
