@@ -26,6 +26,10 @@ static int parse_word(const char *path, size_t ln, const char *word, bench_bar_e
         return 0;
     }
     if (klen == 4 && !strncmp(word, "peer", 4)) {
+        if (strlen(value) >= sizeof e->peer) {
+            snprintf(err, err_len, "%s:%zu: peer: longer than %zu characters", path, ln, sizeof e->peer - 1);
+            return -1;
+        }
         snprintf(e->peer, sizeof e->peer, "%s", value);
         return 0;
     }
@@ -58,6 +62,11 @@ int bench_bar_load(bench_bar *bar, const char *path, char *err, size_t err_len) 
     int rc = 0;
     while (rc == 0 && fgets(line, sizeof line, f)) {
         ln++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(err, err_len, "%s:%zu: longer than %zu characters", path, ln, sizeof line - 2);
+            rc = -1;
+            break;
+        }
         line[strcspn(line, "#\r\n")] = '\0';
         bench_bar_entry e;
         memset(&e, 0, sizeof e);
@@ -72,6 +81,12 @@ int bench_bar_load(bench_bar *bar, const char *path, char *err, size_t err_len) 
             rc = -1;
             break;
         }
+        for (size_t i = 0; i < bar->count && rc == 0; i++)
+            if (!strcmp(bar->entries[i].name, e.name)) {
+                snprintf(err, err_len, "%s:%zu: name=%s: given twice", path, ln, e.name);
+                rc = -1;
+            }
+        if (rc) break;
         bench_bar_entry *grown = realloc(bar->entries, (bar->count + 1) * sizeof *grown);
         if (!grown) {
             snprintf(err, err_len, "%s: out of memory", path);

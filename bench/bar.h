@@ -1,9 +1,12 @@
 /* bar.h: reference times per shape and thread count to print next to
  * c1d's (c1d-bench --bar FILE; bench/bar.txt holds issue 7's bar).
  *
- * File format: one entry per line, `key=value` words: name=NAME (a shape
- * name) and threadsN=MS for any thread counts N, plus peer=WHO (who set
- * it). `#` starts a comment; blank lines are skipped. */
+ * File format: one entry per line (at most 1022 characters), `key=value`
+ * words: name=NAME (a shape name, once per file) and threadsN=MS for thread
+ * counts N from 1 to BENCH_BAR_MAX_THREADS, plus peer=WHO (who set it).
+ * `#` starts a comment; blank lines are skipped. An entry applies to every
+ * shape of that name, whatever its sizes: the bar file and the suite must
+ * describe the same shapes. */
 #ifndef C1D_BENCH_BAR_H
 #define C1D_BENCH_BAR_H
 

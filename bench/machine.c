@@ -38,7 +38,7 @@ void bench_machine_probe(bench_machine *m, int threads) {
     m->cpus = sysconf(_SC_NPROCESSORS_ONLN);
     snprintf(m->blas_name, sizeof m->blas_name, "%s", blas_control_name());
     snprintf(m->blas_core, sizeof m->blas_core, "%s", blas_control_core());
-    snprintf(m->blas_config, sizeof m->blas_config, "%s", blas_control_config());
+    blas_control_describe(m->blas_config, sizeof m->blas_config);
     m->isa = c1d_isa();
 }
 

@@ -74,16 +74,18 @@ static size_t row_fields(const bench_report *r, const bench_result *res, char *s
     f[n++] = num("onednn_max_error", pm, res->peer.max_error);
     f[n++] = str("onednn_note", res->peer.note);
     f[n++] = num("speedup_vs_onednn", pm && t, res->peer.ms / res->c1d_ms);
-    f[n++] = num("bar_ms", res->bar_ms > 0, res->bar_ms);
-    f[n++] = str("bar_peer", res->bar_peer);
-    f[n++] = num("speedup_vs_bar", res->bar_ms > 0 && t, res->bar_ms / res->c1d_ms);
     f[n++] = num("sgemm_peak_gflops", m->peak_gflops > 0, m->peak_gflops);
     f[n++] = str("cpu", m->cpu);
-    f[n++] = str("blas", m->blas_name);
     f[n++] = str("blas_core", m->blas_core);
     f[n++] = str("isa", m->isa);
     f[n++] = str("c1d_version", c1d_version());
     f[n++] = flag("naive_timed", r->naive);
+    /* Columns added after the first release go last, so that CSV readers
+     * that index columns keep working. */
+    f[n++] = str("blas", m->blas_name);
+    f[n++] = num("bar_ms", res->bar_ms > 0, res->bar_ms);
+    f[n++] = str("bar_peer", res->bar_peer);
+    f[n++] = num("speedup_vs_bar", res->bar_ms > 0 && t, res->bar_ms / res->c1d_ms);
     return n;
 }
 

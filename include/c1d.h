@@ -332,7 +332,7 @@ C1D_API c1d_status c1d_conv_path(const c1d_conv *conv, c1d_path *path, const cha
 /// summed the same way whoever computes it (on the GEMM paths the tile
 /// boundaries do not depend on the thread count; the direct and depthwise
 /// paths, whose outputs do not depend on their tile, cut smaller tiles when
-/// there are more threads than tiles to share). Each thread calls `cblas_sgemm` itself, so with
+/// a call would give each thread fewer than about 4). Each thread calls `cblas_sgemm` itself, so with
 /// `threads` > 1 set the BLAS to one thread (`OPENBLAS_NUM_THREADS=1` or
 /// `openblas_set_num_threads(1)`), or the two will oversubscribe the cores.
 /// The workspace depends on the thread count (see `c1d_conv_workspace_size`).

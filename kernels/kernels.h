@@ -33,6 +33,10 @@ typedef void (*c1d_im2col_ncw_fn)(const float *x, size_t l_in, size_t c_in_g, si
 
 /* Direct depthwise convolution (c_in_g = 1, m = f_g filters per channel),
  * pre-activation without bias, output steps [t0, t0 + rows) of one item.
+ * Every output sums its taps inside the input in increasing k, whatever
+ * t0, rows and the blocking (so its bits do not depend on the tile that
+ * holds it); taps in the zero padding may be skipped (see
+ * src/dwconv_padding.c for kernels with NaN or Inf).
  * channels_last: x [l_in][c], w [kw][c * m], y [rows][c * m]. */
 typedef void (*c1d_dwconv_nwc_fn)(const float *x, size_t l_in, size_t c, size_t m, const float *w, size_t kw,
                                   size_t s, size_t d, size_t pad_l, size_t t0, size_t rows, float *y);

@@ -146,8 +146,10 @@ c1d_status c1d_conv_apply_constraints(c1d_conv *conv) {
         apply(&bias);
         /* A kernel constraint excludes LoRA, but keep the merge right whatever changed;
          * and the direct path's packed copy of the kernel. */
-        if (kernel.con && conv->lora_rank) c1d_lora_merge(conv);
-        if (kernel.con) c1d_kernel_changed(conv);
+        if (kernel.con && conv->lora_rank)
+            c1d_lora_merge(conv); /* refreshes what derives from w too */
+        else if (kernel.con)
+            c1d_kernel_changed(conv);
     }
     c1d_free(kernel.norms);
     c1d_free(bias.norms);

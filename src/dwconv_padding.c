@@ -3,11 +3,12 @@
  *
  * Keras pads the input with zeros and multiplies them by the weights, so a
  * non-finite weight on a tap that lands in the padding makes the output NaN
- * (0 * Inf = NaN). The depthwise kernels skip those taps (they add 0 * w
- * only as +-0 for finite w), so when w_nonfinite is set, forward.c calls
- * these after the kernel, before bias and activation, to add 0 * w for every
- * skipped tap. Finite weights leave every value unchanged, so the cost is
- * paid only by layers that need it, and only on edge steps. */
+ * (0 * Inf = NaN). The depthwise kernels may skip those taps (the kernel
+ * contract in kernels.h allows it; some vector kernels multiply the zeros
+ * of partly padded blocks anyway), so when w_nonfinite is set, forward.c
+ * calls these after the kernel, before bias and activation, to add 0 * w
+ * for every tap in the padding: a NaN added twice is still NaN, and finite
+ * weights add nothing. The cost is paid only by layers that need it. */
 #include "internal.h"
 
 /* True when padded position pos (input step pos - pad_l) is in the padding. */

@@ -2,11 +2,14 @@
  *   im2col (one group of one tile) -> cblas_sgemm per group -> fused epilogue
  * (bias + activation on the tile while it is still in cache).
  *
- * Tiles are runs of output steps of one item, and their boundaries depend
- * only on the layer and l_out: the batch is deliberately not folded into the
- * GEMM's rows, because OpenBLAS's sgemm results depend on M (its small-matrix
- * kernels sum in another order), and c1d guarantees that a batch gives the
- * same bits as its items run one by one.
+ * Tiles are runs of output steps of one item. On the GEMM paths their
+ * boundaries depend only on the layer and l_out: the batch is deliberately
+ * not folded into the GEMM's rows, because OpenBLAS's sgemm results depend
+ * on M (its small-matrix kernels sum in another order), and c1d guarantees
+ * that a batch gives the same bits as its items run one by one. The direct
+ * and depthwise paths give every output the same bits in any tile, so with
+ * several threads their tiles also follow the batch and the thread count
+ * (see c1d_plan_make).
  * channels_last: the Keras kernel [kw][c_in_g][f] is used as is: group g's B
  * operand starts at w + g*f_g with ldb = filters, and C is the output itself
  * (ldc = filters).
@@ -62,21 +65,23 @@ c1d_status c1d_plan_make(const c1d_conv *conv, size_t batch, size_t steps, c1d_p
     /* Tile: as many rows as keep one row-block of col or of the output within
      * C1D_TILE_BYTES, at least one. */
     const size_t wide = conv->kwc > f ? conv->kwc : f;
+    const size_t axis = cl ? p->l_out : p->out_steps; /* the steps tiles cut */
     size_t per_tile = C1D_TILE_BYTES / (sizeof(float) * wide);
     if (per_tile == 0) per_tile = 1;
-    p->tile = min_size(per_tile, cl ? p->l_out : p->out_steps);
-    if ((conv->path == C1D_PATH_DEPTHWISE || conv->path == C1D_PATH_DIRECT) && conv->threads > 1) {
+    p->tile = min_size(per_tile, axis);
+    const bool whole_items = !cl && c1d_activation_is_axiswise(cfg->activation);
+    if ((conv->path == C1D_PATH_DEPTHWISE || conv->path == C1D_PATH_DIRECT) && conv->threads > 1 && !whole_items) {
         /* On these paths a tile is only a unit of work: every output is
          * summed the same way whatever tile holds it (kernels.h), so the
-         * tile may depend on the thread count without changing a bit. With
-         * few items, cut each item so that every thread gets about
-         * C1D_UNITS_PER_THREAD units (measured, w2v2-fe1 at 2 threads: 5
-         * tiles split 3 + 2 -> 20.2 instead of 23.7 ms). */
+         * tile may depend on the thread count and the batch without
+         * changing a bit. With few items, cut each item so that every
+         * thread gets about C1D_UNITS_PER_THREAD units (measured, w2v2-fe1
+         * at 2 threads: 5 tiles split 3 + 2 -> 20.2 instead of 23.7 ms);
+         * never larger than the tile above. */
         const size_t want = C1D_UNITS_PER_THREAD * conv->threads;
         const size_t per_item = (want + batch - 1) / batch;
-        const size_t rows = (p->l_out + per_item - 1) / per_item;
-        if (rows < p->tile) p->tile = rows > C1D_MIN_TILE_ROWS ? rows : C1D_MIN_TILE_ROWS;
-        if (p->tile > p->l_out) p->tile = p->l_out;
+        const size_t rows = (axis + per_item - 1) / per_item;
+        p->tile = min_size(p->tile, rows > C1D_MIN_TILE_ROWS ? rows : C1D_MIN_TILE_ROWS);
     }
     p->col_floats = conv->path == C1D_PATH_DEPTHWISE || conv->path == C1D_PATH_DIRECT ? 0 : p->tile * conv->kwc;
     if (glu) p->pre_floats = cl ? p->tile * f : 2 * f * p->tile;
@@ -85,7 +90,7 @@ c1d_status c1d_plan_make(const c1d_conv *conv, size_t batch, size_t steps, c1d_p
 
     /* Work units: one tile of one item, or a whole item when the activation
      * needs the whole time axis (channels_first softmax-like and glu). */
-    p->whole_items = !cl && c1d_activation_is_axiswise(cfg->activation);
+    p->whole_items = whole_items;
     p->tiles_per_item = p->whole_items ? 1 : (p->out_steps + p->tile - 1) / p->tile;
     p->units = batch * p->tiles_per_item; /* <= out_floats: no overflow */
     /* Threads: as many as asked, but each must get at least one unit and

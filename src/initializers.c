@@ -18,7 +18,8 @@
  * once; bounds are enforced on the float32 values themselves:
  *   - uniform draws lie in [minval, maxval) (the float32 of each bound);
  *   - truncated normals are redrawn until |value - mean| <= 2 |stddev|.
- * Orthogonal uses LAPACK's dgeqrf / dorgqr from OpenBLAS (in double).
+ * Orthogonal uses LAPACK's dgeqrf / dorgqr (in double), from OpenBLAS or, in
+ * BLIS builds, from the system LAPACK (meson.build).
  * STFT computes its angles in float32 as Keras does, its windows in double
  * as scipy does. */
 #include <math.h>

@@ -16,8 +16,8 @@
 
 /* Direct and depthwise paths with more than one thread: tiles are cut so
  * that each thread gets about this many (balance within ~1/4 of a tile),
- * but not below C1D_MIN_TILE_ROWS output steps (the microkernels' row
- * blocks stay full). */
+ * but not below C1D_MIN_TILE_ROWS output steps (so that the per-tile work
+ * stays well above the per-tile overhead). */
 #define C1D_UNITS_PER_THREAD 4
 #define C1D_MIN_TILE_ROWS 24
 
@@ -33,8 +33,8 @@ struct c1d_conv {
     size_t k_eff;        /* dilation_rate * (kernel_size - 1) + 1 */
     float *w;            /* [kernel_size][c_in_g][filters], 64-byte aligned */
     float *b;            /* [filters], zeros until set; NULL without use_bias */
-    float *wp;           /* path direct only: w packed, see src/pack.c; NULL otherwise */
-    bool w_nonfinite;    /* w holds a NaN or an Inf (src/pack.c): the depthwise path then adds the
+    float *wp;           /* path direct only: w packed, see src/kernel_derived.c; NULL otherwise */
+    bool w_nonfinite;    /* w holds a NaN or an Inf (src/kernel_derived.c): the depthwise path then adds the
                           * padded taps' 0 * w, which the other paths get from their zero columns */
     bool kernel_set;
     c1d_path path;          /* never C1D_PATH_AUTO: resolved at create and set_path */
@@ -63,7 +63,7 @@ struct c1d_conv {
  * the merged kernel. Cannot fail. */
 void c1d_lora_store_kernel(c1d_conv *conv, const float *kernel);
 
-/* What the layer derives from w (src/pack.c). c1d_pack_floats: the direct
+/* What the layer derives from w (src/kernel_derived.c). c1d_pack_floats: the direct
  * path's packed kernel size in floats, false on overflow or beyond
  * C1D_MAX_ALLOC_BYTES. c1d_pack_for_path: allocates and packs it for
  * C1D_PATH_DIRECT, frees it for any other path; on failure (C1D_TOO_LARGE,

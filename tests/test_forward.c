@@ -436,6 +436,17 @@ START_TEST(threads_do_not_change_bits) {
         {120, 3, 3, 48, 3, 3000, C1D_CHANNELS_LAST, C1D_ACTIVATION_RELU, C1D_PATH_DIRECT, 1},
         {64, 5, 1, 64, 2, 2000, C1D_CHANNELS_LAST, C1D_ACTIVATION_GLU, C1D_PATH_DIRECT, 1},
         {40, 7, 1, 24, 4, 4001, C1D_CHANNELS_LAST, C1D_ACTIVATION_TANH, C1D_PATH_DIRECT, 2},
+        /* depthwise at stride 1 with 2 to 8 taps (the 6 x 8 register blocks)
+         * and 13 channels (a tail of 5), one item: the tiles follow the
+         * thread count, the bits must not */
+        {13, 2, 13, 13, 1, 40000, C1D_CHANNELS_LAST, C1D_ACTIVATION_SILU, C1D_PATH_AUTO, 1},
+        {13, 3, 13, 13, 1, 40000, C1D_CHANNELS_LAST, C1D_ACTIVATION_LINEAR, C1D_PATH_AUTO, 1},
+        {13, 4, 13, 13, 1, 40000, C1D_CHANNELS_LAST, C1D_ACTIVATION_SIGMOID, C1D_PATH_AUTO, 1},
+        {13, 5, 13, 13, 1, 40000, C1D_CHANNELS_LAST, C1D_ACTIVATION_RELU, C1D_PATH_AUTO, 1},
+        {13, 6, 13, 13, 1, 40000, C1D_CHANNELS_LAST, C1D_ACTIVATION_GELU, C1D_PATH_AUTO, 1},
+        {13, 7, 13, 13, 1, 40000, C1D_CHANNELS_LAST, C1D_ACTIVATION_TANH, C1D_PATH_AUTO, 1},
+        {16, 8, 16, 16, 1, 40000, C1D_CHANNELS_LAST, C1D_ACTIVATION_SILU, C1D_PATH_AUTO, 1},
+        {16, 4, 16, 16, 1, 40000, C1D_CHANNELS_FIRST, C1D_ACTIVATION_SILU, C1D_PATH_AUTO, 1},
     };
     const size_t i = (size_t)_i;
     c1d_config cfg = c1d_config_default(cases[i].filters, cases[i].k);
@@ -455,12 +466,18 @@ START_TEST(threads_do_not_change_bits) {
     const size_t n_out = shape[0] * shape[1] * shape[2];
     float *serial = malloc(n_out * sizeof(float)), *par = tu_canary_alloc(n_out);
     ck_assert_int_eq(c1d_conv_forward(conv, d.batch, d.steps, d.x, serial, NULL, 0), C1D_OK);
+    if (cases[i].groups == cases[i].c_in) { /* depthwise: also against the reference */
+        tu_report rep;
+        ck_assert_msg(tu_check_forward(&cfg, d.c_in, d.batch, d.steps, d.x, d.w, d.b, &rep), "case %zu: %s", i,
+                      rep.first_failure);
+    }
     const size_t counts[] = {2, 3, 7};
     for (size_t c = 0; c < 3; c++) {
         ck_assert_int_eq(c1d_conv_set_threads(conv, counts[c]), C1D_OK);
         ck_assert_int_eq(c1d_conv_workspace_size(conv, d.batch, d.steps, &ws), C1D_OK);
         /* exactly the workspace reported for this thread count is enough */
         void *work = malloc(ws);
+        ck_assert_ptr_nonnull(work);
         ck_assert_int_eq(c1d_conv_forward(conv, d.batch, d.steps, d.x, par, work, ws), C1D_OK);
         free(work);
         ck_assert_msg(memcmp(serial, par, n_out * sizeof(float)) == 0, "case %zu, %zu threads: bits differ", i,
@@ -705,7 +722,7 @@ static Suite *forward_suite(void) {
     suite_add_tcase(s, meta);
     TCase *threads = tcase_create("threads");
     tcase_set_timeout(threads, 120);
-    tcase_add_loop_test(threads, threads_do_not_change_bits, 0, 12);
+    tcase_add_loop_test(threads, threads_do_not_change_bits, 0, 20);
     tcase_add_test(threads, threads_are_validated);
     suite_add_tcase(s, threads);
     TCase *status = tcase_create("status");

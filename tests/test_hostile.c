@@ -668,6 +668,61 @@ START_TEST(c16_nonfinite_weights) {
 }
 END_TEST
 
+/* C16, weight side, across tiles: a depthwise layer long enough to be cut
+ * in many tiles (4 threads, so the direct paths cut about 16), with a NaN
+ * or Inf weight on the first or the last tap, dilation 1 or 2, 3 channels
+ * (m = 1) or 1 channel x 2 filters, both layouts, batch 2: every output is
+ * NaN exactly where the reference (which multiplies the zero padding) is,
+ * and otherwise within 1e-5 of it. Loop: tap first/last x dilation x
+ * layout x planted value. */
+START_TEST(c16_nonfinite_weights_tiles) {
+    const float planted[] = {NAN, INFINITY, -INFINITY};
+    const size_t k0 = _i % 2 ? 4 : 0;
+    c1d_config cfg = c1d_config_default(3, 5);
+    cfg.padding = C1D_PADDING_SAME;
+    cfg.dilation_rate = 1 + (size_t)(_i / 2 % 2);
+    cfg.data_format = (c1d_data_format)(_i / 4 % 2);
+    const float value = planted[_i / 8];
+    enum { L = 301, BATCH = 2 };
+    for (size_t c_in = 1; c_in <= 3; c_in += 2) {
+        const size_t f = c_in == 1 ? 2 : 3;
+        cfg.filters = f;
+        cfg.groups = c_in;
+        uint64_t seed = 5 + c_in;
+        float x[BATCH * L * 3], w[5 * 3], b[3] = {0.5f, -0.25f, 0.125f};
+        tu_fill_uniform(x, BATCH * L * c_in, &seed, 0.25f, 1);
+        tu_fill_uniform(w, 5 * f, &seed, -1, 1);
+        w[k0 * f + f - 1] = value; /* tap k0 of the last filter */
+        c1d_conv *conv = make_conv(&cfg, c_in, w, b, C1D_PATH_DEPTHWISE);
+        ck_assert_ptr_nonnull(conv);
+        ck_assert_int_eq(c1d_conv_set_threads(conv, 4), C1D_OK);
+        size_t shape[3];
+        ck_assert_int_eq(c1d_conv_output_shape(conv, BATCH, L, shape), C1D_OK);
+        const size_t n = shape[0] * shape[1] * shape[2];
+        float *y = tu_canary_alloc(n);
+        double *z = malloc(n * sizeof *z);
+        ck_assert_int_eq(c1d_conv_forward(conv, BATCH, L, x, y, NULL, 0), C1D_OK);
+        ref_conv1d(&cfg, c_in, BATCH, L, x, w, b, z, NULL);
+        size_t nans = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (isnan(z[i])) {
+                nans++;
+                ck_assert_msg(isnan(y[i]), "output %zu: %g where the reference is NaN", i, (double)y[i]);
+            } else {
+                ck_assert_msg(fabs(y[i] - z[i]) <= 1e-5 * (1 + fabs(z[i])) || (isinf(y[i]) && y[i] == z[i]),
+                              "output %zu: %g, reference %g", i, (double)y[i], z[i]);
+            }
+        }
+        /* the padded taps of the planted weight: at least one per item */
+        ck_assert_uint_ge(nans, BATCH);
+        ck_assert(tu_guard_intact(y, n));
+        free(z);
+        free(y);
+        c1d_conv_destroy(conv);
+    }
+}
+END_TEST
+
 #ifdef HAVE_MXCSR
 /* MXCSR control bits (rounding, exception masks, FTZ, DAZ); bits 0-5 are
  * the sticky exception flags that any computation may set. */
@@ -796,6 +851,7 @@ static Suite *hostile_suite(void) {
     tc = tcase_create("numbers");
     tcase_add_loop_test(tc, c16_nonfinite_inputs, 0, 6);
     tcase_add_loop_test(tc, c16_nonfinite_weights, 0, 16);
+    tcase_add_loop_test(tc, c16_nonfinite_weights_tiles, 0, 24);
     tcase_add_loop_test(tc, c17_subnormals, 0, 2);
     tcase_add_loop_test(tc, c18_overflow_to_inf, 0, 4);
     tcase_add_test(tc, t7_caller_ftz_is_left_alone);

@@ -295,6 +295,46 @@ START_TEST(test_elementwise_dense) {
 }
 END_TEST
 
+/* Lane independence: an elementwise activation gives a value the same bits
+ * whatever its neighbours in the vector. The vector kernels take a fast
+ * route when every lane is in range (silu and sigmoid: all lanes >= -86)
+ * and a wide one otherwise; both must agree bit for bit, or an output would
+ * depend on the tile boundaries and hence on the thread count. Each x of a
+ * sweep over [-120, 120] and the special values is computed alone (every
+ * lane x) and beside -100, NaN and -inf lanes, at every lane position. */
+START_TEST(test_lanes_independent) {
+    c1d_kernels t;
+    if (!table_for(_i, &t, "lanes_independent")) return;
+    enum { W = 16, NX = 4003 };
+    const float others[] = {-100.0f, NAN, -INFINITY, 50.0f};
+    float xs[NX + 4];
+    for (size_t i = 0; i < NX; i++) xs[i] = -120.0f + 240.0f * (float)i / (float)(NX - 1);
+    xs[NX] = -86.0f;
+    xs[NX + 1] = nextafterf(-86.0f, -INFINITY);
+    xs[NX + 2] = INFINITY;
+    xs[NX + 3] = -0.0f;
+    for (int a = 0; a < C1D_ACTIVATION_COUNT_; a++) {
+        if (is_axiswise(a)) continue;
+        for (size_t i = 0; i < NX + 4; i++) {
+            float alone[W];
+            for (size_t j = 0; j < W; j++) alone[j] = xs[i];
+            t.activation[a](alone, W, NULL);
+            for (size_t o = 0; o < sizeof others / sizeof others[0]; o++)
+                for (size_t pos = 0; pos < 8; pos++) {
+                    float mixed[W];
+                    for (size_t j = 0; j < W; j++) mixed[j] = others[o];
+                    mixed[pos] = xs[i];
+                    t.activation[a](mixed, W, NULL);
+                    CHECK(memcmp(&mixed[pos], &alone[0], sizeof(float)) == 0,
+                          "%s %s x=%.9g lane %zu beside %g: %.9g alone, %.9g mixed", isa_names[_i],
+                          c1d_activation_name((c1d_activation)a), (double)xs[i], pos, (double)others[o],
+                          (double)alone[0], (double)mixed[pos]);
+                }
+        }
+    }
+}
+END_TEST
+
 /* Saturation and special values the brief and Keras pin down. */
 START_TEST(test_saturation) {
     c1d_kernels t;
@@ -907,6 +947,7 @@ static Suite *kernels_suite(void) {
     tcase_add_loop_test(tc, test_elementwise, ISA_SCALAR, ISA_COUNT);
     tcase_add_loop_test(tc, test_elementwise_dense, ISA_SCALAR, ISA_COUNT);
     tcase_add_loop_test(tc, test_saturation, ISA_SCALAR, ISA_COUNT);
+    tcase_add_loop_test(tc, test_lanes_independent, ISA_SCALAR, ISA_COUNT);
     tcase_add_test(tc, test_avx2_equals_avx512);
     tcase_add_loop_test(tc, test_add, ISA_SCALAR, ISA_COUNT);
     tcase_add_loop_test(tc, test_glu, ISA_SCALAR, ISA_COUNT);

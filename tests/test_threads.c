@@ -370,7 +370,7 @@ START_TEST(t5_t6_blas_thread_count) {
         ck_assert_int_eq(c1d_conv_forward(conv, 1, L, x, blas == 1 ? y1 : y2, NULL, 0), C1D_OK);
         ck_assert_int_eq(blas_control_threads(), blas);
     }
-    printf("T6: OpenBLAS (core %s) at 1 and 2 threads gives %s bits\n", blas_control_core(),
+    printf("T6: %s (core %s) at 1 and 2 threads gives %s bits\n", blas_control_name(), blas_control_core(),
            memcmp(y1, y2, L * 64 * sizeof(float)) == 0 ? "the same" : "different");
     blas_control_set_threads(before);
     free(w);
@@ -395,7 +395,8 @@ static Suite *threads_suite(void) {
 }
 
 int main(void) {
-    printf("OpenBLAS: %s, core %s, %d threads\n", blas_control_config(), blas_control_core(),
-           blas_control_threads());
+    char blas[256];
+    blas_control_describe(blas, sizeof blas);
+    printf("BLAS: %s, core %s, %d threads\n", blas, blas_control_core(), blas_control_threads());
     return tu_run_suite(threads_suite());
 }

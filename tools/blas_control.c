@@ -5,11 +5,7 @@
 
 #ifdef C1D_BLAS_BLIS
 const char *blas_control_name(void) { return "BLIS"; }
-const char *blas_control_config(void) {
-    static char text[64];
-    if (!text[0]) snprintf(text, sizeof text, "BLIS %s", bli_info_get_version_str());
-    return text;
-}
+void blas_control_describe(char *buf, size_t len) { snprintf(buf, len, "BLIS %s", bli_info_get_version_str()); }
 const char *blas_control_core(void) { return bli_arch_string(bli_arch_query_id()); }
 void blas_control_set_threads(int n) {
     if (n > 0) bli_thread_set_num_threads(n);
@@ -21,7 +17,7 @@ int blas_control_threads(void) {
 
 #else
 const char *blas_control_name(void) { return "OpenBLAS"; }
-const char *blas_control_config(void) { return openblas_get_config(); }
+void blas_control_describe(char *buf, size_t len) { snprintf(buf, len, "%s", openblas_get_config()); }
 const char *blas_control_core(void) { return openblas_get_corename(); }
 void blas_control_set_threads(int n) {
     if (n > 0) openblas_set_num_threads(n);

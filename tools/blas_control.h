@@ -7,6 +7,8 @@
 #ifndef C1D_BLAS_CONTROL_H
 #define C1D_BLAS_CONTROL_H
 
+#include <stddef.h>
+
 #ifdef C1D_BLAS_BLIS
 #include <blis.h>
 #else
@@ -16,8 +18,9 @@
 /* "OpenBLAS" or "BLIS". */
 const char *blas_control_name(void);
 
-/* The BLAS's build description (OpenBLAS: openblas_get_config(); BLIS: its version). */
-const char *blas_control_config(void);
+/* Writes the BLAS's build description into buf (len bytes, truncated;
+ * OpenBLAS: openblas_get_config(); BLIS: "BLIS " and its version). */
+void blas_control_describe(char *buf, size_t len);
 
 /* The kernel set it chose for this CPU (OpenBLAS: its core name; BLIS: its
  * sub-configuration, e.g. "zen3"). */

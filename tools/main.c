@@ -31,7 +31,7 @@ static const char usage_text[] =
     "                       (batch, channels, steps) for channels_first\n"
     "          OUTPUT.npy   float32, the shape Keras outputs; replaced only when the run succeeds\n"
     "          --threads N  threads for the whole run, BLAS included (1 to 1024; default: the BLAS's,\n"
-    "                       from OPENBLAS_NUM_THREADS or the core count)\n"
+    "                       from OPENBLAS_NUM_THREADS or the core count; BLIS builds: BLIS_NUM_THREADS or 1)\n"
     "          .npy inputs may be float32 or float64 (rounded to float32, as Keras casts its inputs),\n"
     "          little- or big-endian, C or Fortran order.\n"
     "  config  prints the layer's Keras 3 get_config() JSON with every default filled in\n"
@@ -78,7 +78,9 @@ c1d_status cli_cmd_info(int argc, char **argv) {
     snprintf(threads, sizeof threads, "%d", blas_control_threads());
     c1d_status st;
     if ((st = write_trimmed("c1d ", c1d_version()))) return st;
-    if ((st = write_trimmed("BLAS: ", blas_control_config()))) return st;
+    char blas[256];
+    blas_control_describe(blas, sizeof blas);
+    if ((st = write_trimmed("BLAS: ", blas))) return st;
     if ((st = write_trimmed("BLAS core: ", blas_control_core()))) return st;
     if ((st = write_trimmed("kernel ISA: ", c1d_isa()))) return st;
     return write_trimmed("threads: ", threads);

@@ -1,13 +1,16 @@
 /* dwconv_avx2.c: direct depthwise Conv1D with AVX2 + FMA (see kernels.h for
  * the contract; no bias).
  *
- * channels_last, one filter per channel (m = 1): blocks of 4 output steps x
- * 16 channels keep 8 accumulators in ymm registers while the taps stream by
- * (4 input loads and 2 kernel loads per 8 FMAs), summing taps in increasing
- * k; the last c % 16 channels go 8 at a time with masks. Rows whose taps all fall inside the input go 4 at a time; rows that
- * touch the padding go one at a time over their valid taps. Channel tails
- * use masked loads and stores (vmaskmov never touches masked-off lanes), so
- * nothing past c is read or written.
+ * channels_last, one filter per channel (m = 1), stride 1, dilation 1 and
+ * 2 to 8 taps: blocks of 6 output steps x 8 channels that load each input
+ * vector once for every tap that reads it (block8_s1). Otherwise (m = 1):
+ * blocks of 4 output steps x 16 channels keep 8 accumulators in ymm
+ * registers while the taps stream by (4 input loads and 2 kernel loads per
+ * 8 FMAs); the last c % 16 channels go 8 at a time with masks. Either way
+ * taps are summed in increasing k. Rows whose taps all fall inside the
+ * input go in blocks; rows that touch the padding go one at a time over
+ * their valid taps. Channel tails use masked loads and stores (vmaskmov
+ * never touches masked-off lanes), so nothing past c is read or written.
  * channels_first at stride 1: 8 output steps per vector, the tap's weight
  * broadcast, lanes in the padding masked off.
  * channels_last with a multiplier m > 1 (including one input channel and

@@ -1,4 +1,4 @@
-/* pack.c: what a layer derives from its kernel w: the non-finite flag (see
+/* kernel_derived.c: what a layer derives from its kernel w: the non-finite flag (see
  * c1d_conv.w_nonfinite) and the direct path's packed kernel (layout in kernels.h,
  * c1d_direct_pack_fn): [groups][nb][kernel_size][c_in_g][C1D_DIRECT_NR]
  * floats, nb = ceil(f_g / C1D_DIRECT_NR), each group's last block
