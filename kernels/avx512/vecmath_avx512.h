@@ -123,18 +123,19 @@ static inline __m512 vm16_sigmoid(__m512 x) {
  * clamp keeps the piece index in 0..7; NaN gives index 0 and a NaN t. */
 static inline __m512 vm16_erf_pos(__m512 z) {
     __m512 zc = _mm512_min_ps(V16(VM_ERF_ONE), z);
-    __m512i i = _mm512_cvttps_epi32(_mm512_add_ps(zc, zc));
-    __m512 t = _mm512_sub_ps(zc, _mm512_permutexvar_ps(i, _mm512_zextps256_ps512(_mm256_loadu_ps(vm_erf_centre))));
-#define VM16_ERF_C(k) _mm512_permutexvar_ps(i, _mm512_zextps256_ps512(_mm256_loadu_ps(vm_erf_coef[k])))
-    __m512 p = VM16_ERF_C(7);
-    p = _mm512_fmadd_ps(p, t, VM16_ERF_C(6));
-    p = _mm512_fmadd_ps(p, t, VM16_ERF_C(5));
-    p = _mm512_fmadd_ps(p, t, VM16_ERF_C(4));
-    p = _mm512_fmadd_ps(p, t, VM16_ERF_C(3));
-    p = _mm512_fmadd_ps(p, t, VM16_ERF_C(2));
-    p = _mm512_fmadd_ps(p, t, VM16_ERF_C(1));
-    p = _mm512_fmadd_ps(p, t, VM16_ERF_C(0));
-#undef VM16_ERF_C
+    __m512i i = _mm512_cvttps_epi32(zc); /* the piece, 0 .. 3 (NaN: garbage index, the result is NaN anyway) */
+#define VM16_ERF_LOOKUP(table) _mm512_permutevar_ps(_mm512_broadcast_f32x4(_mm_loadu_ps(table)), i)
+    __m512 t = _mm512_sub_ps(zc, VM16_ERF_LOOKUP(vm_erf_centre));
+    __m512 p = VM16_ERF_LOOKUP(vm_erf_coef[8]);
+    p = _mm512_fmadd_ps(p, t, VM16_ERF_LOOKUP(vm_erf_coef[7]));
+    p = _mm512_fmadd_ps(p, t, VM16_ERF_LOOKUP(vm_erf_coef[6]));
+    p = _mm512_fmadd_ps(p, t, VM16_ERF_LOOKUP(vm_erf_coef[5]));
+    p = _mm512_fmadd_ps(p, t, VM16_ERF_LOOKUP(vm_erf_coef[4]));
+    p = _mm512_fmadd_ps(p, t, VM16_ERF_LOOKUP(vm_erf_coef[3]));
+    p = _mm512_fmadd_ps(p, t, VM16_ERF_LOOKUP(vm_erf_coef[2]));
+    p = _mm512_fmadd_ps(p, t, VM16_ERF_LOOKUP(vm_erf_coef[1]));
+    p = _mm512_fmadd_ps(p, t, VM16_ERF_LOOKUP(vm_erf_coef[0]));
+#undef VM16_ERF_LOOKUP
     return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(z, V16(VM_ERF_ONE), _CMP_GE_OQ), p, V16(1.0f));
 }
 
