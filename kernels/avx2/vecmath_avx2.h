@@ -13,6 +13,7 @@
 #define C1D_VECMATH_AVX2_H
 
 #include <immintrin.h>
+#include <stdbool.h>
 
 #include "vecmath_coef.h"
 
@@ -112,18 +113,32 @@ static inline __m256 vm8_tanh(__m256 x) {
     return _mm256_or_ps(t, _mm256_and_ps(x, V8(-0.0f)));
 }
 
-/* e = exp(-|x|); e / (1 + e) below 0, 1 / (1 + e) above. When every lane
- * is >= -86 (or +inf), e is a normal float and (1 + q) 2^n is one exact
- * product, the same bits as vm8_exp's split scaling at less work (-|x| is
- * clamped at -86: above 86, 1 + e == 1 either way); NaN lanes and smaller
- * ones take vm8_exp. Measured in L1 (inputs uniform in [-10, 10]): 1.38 ->
- * 1.66 Gelem/s. */
+/* The fast route of sigmoid and silu, for vectors whose lanes are all >=
+ * VM_NORMAL_FLOOR (or +inf; vm8_all_normal_exp tells): exp(-|x|) = (1 + q) t
+ * with t = 2^n a normal float (n >= -125), so every scaling by t is one
+ * exact product, the same bits as vm8_scalef's split at less work. -|x| is
+ * clamped at the floor instead of -112: above -VM_NORMAL_FLOOR both give
+ * 1 + exp(-|x|) == 1. NaN lanes fail the test and take the wide route. */
+#define VM_NORMAL_FLOOR -86.0f
+static inline bool vm8_all_normal_exp(__m256 x) {
+    return _mm256_movemask_ps(VM8_CMP(x, VM_NORMAL_FLOOR, _CMP_GE_OQ)) == 0xff;
+}
+static inline __m256 vm8_exp_neg_abs_normal(__m256 x, __m256 *t) {
+    __m256 n;
+    __m256 q = vm8_expm1_small(vm8_reduce(_mm256_max_ps(V8(VM_NORMAL_FLOOR), vm8_neg(vm8_abs(x))), &n));
+    *t = vm8_pow2i(_mm256_cvtps_epi32(n));
+    return q;
+}
+
+/* e = exp(-|x|); e / (1 + e) below 0, 1 / (1 + e) above; e from
+ * vm8_exp_neg_abs_normal when it applies, from vm8_exp otherwise.
+ * Measured in L1 (inputs uniform in [-10, 10]): 1.38 -> 1.66 Gelem/s. */
 static inline __m256 vm8_sigmoid(__m256 x) {
     __m256 e;
-    if (_mm256_movemask_ps(VM8_CMP(x, -86.0f, _CMP_GE_OQ)) == 0xff) {
-        __m256 n;
-        __m256 q = vm8_expm1_small(vm8_reduce(_mm256_max_ps(V8(-86.0f), vm8_neg(vm8_abs(x))), &n));
-        e = _mm256_mul_ps(_mm256_add_ps(q, V8(1.0f)), vm8_pow2i(_mm256_cvtps_epi32(n)));
+    if (vm8_all_normal_exp(x)) {
+        __m256 t;
+        __m256 q = vm8_exp_neg_abs_normal(x, &t);
+        e = _mm256_mul_ps(_mm256_add_ps(q, V8(1.0f)), t);
     } else {
         e = vm8_exp(vm8_neg(vm8_abs(x)));
     }
