@@ -101,25 +101,6 @@ static tally torture(const char *name, attempt_fn fn, void *ctx) {
 
 /* ---- Fixtures ---- */
 
-static char *read_data(const char *name, size_t *len) {
-    const char *dir = getenv("C1D_TEST_DATA");
-    ck_assert_msg(dir != NULL, "C1D_TEST_DATA is not set (meson test sets it to tests/data)");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    ck_assert_int_ge(n, 0);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
-
 /* Orthogonal kernel (QR in LAPACK: c1d allocates the matrix, tau and the
  * work array), LoRA (the factors), a recorded input shape. */
 static const char orthogonal_lora[] =
@@ -216,7 +197,7 @@ START_TEST(keras_config_parse) {
                                         "keras310_lora_channels_first.json"};
     for (size_t f = 0; f < 3; f++) {
         text t;
-        char *json = read_data(files[f], &t.len);
+        char *json = tu_read_data(files[f], &t.len);
         t.json = json;
         char name[96];
         snprintf(name, sizeof name, "c1d_keras_config_parse (%s)", files[f]);
@@ -258,7 +239,7 @@ static c1d_status attempt_to_json(void *ctx) {
 
 START_TEST(keras_config_to_json) {
     text t;
-    char *json = read_data("keras316_wrapped.json", &t.len);
+    char *json = tu_read_data("keras316_wrapped.json", &t.len);
     c1d_keras_config *k = NULL;
     ck_assert_int_eq(c1d_keras_config_parse(json, t.len, &k), C1D_OK);
     char *first = NULL;
@@ -288,7 +269,7 @@ static c1d_status attempt_from_keras(void *ctx) {
 
 START_TEST(create_from_keras) {
     text t;
-    char *wrapped = read_data("keras316_wrapped.json", &t.len);
+    char *wrapped = tu_read_data("keras316_wrapped.json", &t.len);
     const struct {
         const char *name, *json;
         size_t len;
@@ -370,7 +351,7 @@ static c1d_status attempt_constraints(void *ctx) {
 
 START_TEST(layer_operations) {
     text t;
-    char *json = read_data("keras316_wrapped.json", &t.len);
+    char *json = tu_read_data("keras316_wrapped.json", &t.len);
     c1d_keras_config *k = NULL;
     c1d_conv *conv = NULL;
     ck_assert_int_eq(c1d_keras_config_parse(json, t.len, &k), C1D_OK);

@@ -26,26 +26,6 @@ static char canary_target;
 /* What the output pointer holds before a call that must fail. */
 #define CANARY ((c1d_keras_config *)(void *)&canary_target)
 
-static char *read_data(const char *name, size_t *len) {
-    const char *dir = getenv("C1D_TEST_DATA");
-    ck_assert_msg(dir != NULL, "C1D_TEST_DATA is not set (meson test sets it to tests/data)");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-    long n = ftell(f);
-    ck_assert_int_ge(n, 0);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 static void refuse_at(int line, const char *text, size_t len, c1d_status status, const char *word) {
     c1d_keras_config *out = CANARY;
     c1d_status st = c1d_keras_config_parse(text, len, &out);
@@ -158,7 +138,7 @@ static void expected_name(const char *file, char *buf, size_t size) {
 START_TEST(fixture_loads) {
     const accept_case *tc = &accepted[_i];
     size_t len, golden_len;
-    char *text = read_data(tc->file, &len);
+    char *text = tu_read_data(tc->file, &len);
     c1d_keras_config *k = accept_at(__LINE__, text, len);
     size_t channels = 99;
     c1d_config got = get_config(k, &channels);
@@ -167,7 +147,7 @@ START_TEST(fixture_loads) {
 
     char name[256];
     expected_name(tc->file, name, sizeof name);
-    char *golden_text = read_data(name, &golden_len);
+    char *golden_text = tu_read_data(name, &golden_len);
     json_error_t err;
     json_t *golden = json_loadb(golden_text, golden_len, JSON_REJECT_DUPLICATES, &err);
     ck_assert_msg(golden != NULL, "%s: %s", name, err.text);
@@ -202,7 +182,7 @@ START_TEST(fixtures_cover_every_class) {
         char name[256];
         size_t len;
         expected_name(accepted[f].file, name, sizeof name);
-        char *text = read_data(name, &len);
+        char *text = tu_read_data(name, &len);
         json_t *tree = json_loadb(text, len, 0, NULL);
         ck_assert_ptr_nonnull(tree);
         for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
@@ -264,7 +244,7 @@ static const refuse_case refused[] = {
 
 START_TEST(fixture_refused) {
     size_t len;
-    char *text = read_data(refused[_i].file, &len);
+    char *text = tu_read_data(refused[_i].file, &len);
     refuse_at(__LINE__, text, len, refused[_i].status, refused[_i].word);
     free(text);
 }
@@ -1102,7 +1082,7 @@ static void *counting_malloc(size_t n) {
 
 START_TEST(failing_allocations) {
     size_t len;
-    char *text = read_data("keras316_wrapped.json", &len);
+    char *text = tu_read_data("keras316_wrapped.json", &len);
     json_set_alloc_funcs(counting_malloc, free);
     alloc_calls = 0;
     alloc_fail_at = 0;

@@ -22,6 +22,11 @@
                       (word));                                                                            \
     } while (0)
 
+/* The file `name` of the test data directory ($C1D_TEST_DATA, which meson
+ * test sets to tests/data), NUL-terminated, in a new buffer; *len gets its
+ * size. Fails the test when it cannot be read. */
+char *tu_read_data(const char *name, size_t *len);
+
 /* Runs every test of suite s (which it frees) and returns the exit status
  * of the test program: EXIT_SUCCESS when none failed. */
 int tu_run_suite(Suite *s);
