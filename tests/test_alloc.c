@@ -133,10 +133,9 @@ typedef struct create_ctx {
     size_t c_in;
 } create_ctx;
 
-static c1d_status attempt_create(void *ctx) {
-    const create_ctx *c = ctx;
-    c1d_conv *conv = CANARY_CONV;
-    c1d_status st = c1d_conv_create(&c->cfg, c->c_in, &conv);
+/* The end of an attempt that creates a layer into conv (CANARY_CONV
+ * before the call): a failure must leave the canary, a success is freed. */
+static c1d_status created(c1d_status st, c1d_conv *conv) {
     entry_done();
     if (st) {
         ck_assert_ptr_eq(conv, CANARY_CONV);
@@ -144,6 +143,13 @@ static c1d_status attempt_create(void *ctx) {
     }
     c1d_conv_destroy(conv);
     return C1D_OK;
+}
+
+static c1d_status attempt_create(void *ctx) {
+    const create_ctx *c = ctx;
+    c1d_conv *conv = CANARY_CONV;
+    c1d_status st = c1d_conv_create(&c->cfg, c->c_in, &conv);
+    return created(st, conv);
 }
 
 /* Layers whose automatic path differs (the general one, depthwise, and a
@@ -258,13 +264,7 @@ static c1d_status attempt_from_keras(void *ctx) {
     const c1d_keras_config *k = ctx;
     c1d_conv *conv = CANARY_CONV;
     c1d_status st = c1d_conv_create_from_keras(k, 0, &conv);
-    entry_done();
-    if (st) {
-        ck_assert_ptr_eq(conv, CANARY_CONV);
-        return st;
-    }
-    c1d_conv_destroy(conv);
-    return C1D_OK;
+    return created(st, conv);
 }
 
 START_TEST(create_from_keras) {
