@@ -18,6 +18,7 @@
 #include "peers.h"
 #include "plot.h"
 #include "problem.h"
+#include "reference.h"
 #include "report.h"
 #include "result.h"
 #include "shape.h"
@@ -68,7 +69,7 @@ static void set_error(bench_result *res, const char *msg) {
 static int check_c1d(const bench_problem *p, const bench_reference *ref, bench_result *res, char *err,
                      size_t err_len) {
     const c1d_activation act = p->cfg.activation;
-    if (!bench_activation_is_axiswise(act)) {
+    if (!ref_activation_is_axiswise(act)) {
         res->max_error = bench_check_elementwise(ref, p, act, p->y);
         return 0;
     }

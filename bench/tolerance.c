@@ -15,11 +15,6 @@ double bench_tol_linear(double r, double s, size_t n) {
     return BENCH_U * fabs(r) + 4.0 * sqrt((double)n) * BENCH_U * s;
 }
 
-bool bench_activation_is_axiswise(c1d_activation a) {
-    return a == C1D_ACTIVATION_SOFTMAX || a == C1D_ACTIVATION_LOG_SOFTMAX || a == C1D_ACTIVATION_SPARSEMAX ||
-           a == C1D_ACTIVATION_GLU;
-}
-
 /* Lipschitz constants (max |f'|, measured on a 1e-4 grid over [-20, 20] and
  * rounded up) of the non-monotone activations; 0 for monotone ones. */
 static double lipschitz(c1d_activation a) {

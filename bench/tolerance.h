@@ -22,9 +22,6 @@ double bench_tol_linear(double r, double s, size_t n);
  * |f(r)| and the magnitude of the formula's intermediates where it cancels. */
 double bench_tol_elementwise(c1d_activation a, double r, double t);
 
-/* True for softmax, log_softmax, sparsemax and glu (they act on a whole axis). */
-bool bench_activation_is_axiswise(c1d_activation a);
-
 /* Tolerances of an axis-wise activation computed by c1d in float32 from its
  * own pre-activation, against y = the reference activation of z, where z
  * (n values of one axis, widened to double) is c1d's pre-activation from a

@@ -159,46 +159,21 @@ static void window_facts(const problem *p, double *s_fin, bool *pad_nonfinite) {
             }
 }
 
-static bool is_axiswise(c1d_activation a) {
-    return a == C1D_ACTIVATION_SOFTMAX || a == C1D_ACTIVATION_LOG_SOFTMAX || a == C1D_ACTIVATION_SPARSEMAX ||
-           a == C1D_ACTIVATION_GLU;
-}
-
-static bool is_monotone(c1d_activation a) {
-    return !(a == C1D_ACTIVATION_SILU || a == C1D_ACTIVATION_GELU || a == C1D_ACTIVATION_MISH ||
-             a == C1D_ACTIVATION_HARD_SILU || a == C1D_ACTIVATION_HARD_SHRINK);
-}
-
-static double lipschitz(c1d_activation a) {
-    switch (a) {
-    case C1D_ACTIVATION_SILU: return 1.1;
-    case C1D_ACTIVATION_GELU: return 1.13;
-    case C1D_ACTIVATION_MISH: return 1.2;
-    case C1D_ACTIVATION_HARD_SILU: return 1.5;
-    default: return 1.0;
-    }
-}
-
-static bool exact_activation(c1d_activation a) {
-    return a == C1D_ACTIVATION_LINEAR || a == C1D_ACTIVATION_RELU || a == C1D_ACTIVATION_RELU6 ||
-           a == C1D_ACTIVATION_HARD_TANH;
-}
-
 /* Is `got` an acceptable f(z) for a pre-activation r known within t? */
 static bool activation_ok(c1d_activation a, double r, double t, double got) {
     const double fr = ref_activation(a, r);
     if (isnan(got) || isnan(fr)) return isnan(got) && isnan(fr);
     double lo, hi;
     if (a == C1D_ACTIVATION_HARD_SHRINK && fabs(fabs(r) - 0.5) <= t) return true; /* at the jump */
-    if (is_monotone(a)) {
+    if (ref_activation_is_monotone(a)) {
         double f1 = ref_activation(a, r - t), f2 = ref_activation(a, r + t);
         lo = fmin(fr, fmin(f1, f2));
         hi = fmax(fr, fmax(f1, f2));
     } else {
-        lo = fr - lipschitz(a) * t;
-        hi = fr + lipschitz(a) * t;
+        lo = fr - ref_activation_lipschitz(a) * t;
+        hi = fr + ref_activation_lipschitz(a) * t;
     }
-    const double slack = exact_activation(a) ? 0.0 : 8.0 * U * (fabs(fr) + fabs(r) + 1.0);
+    const double slack = ref_activation_is_exact(a) ? 0.0 : 8.0 * U * (fabs(fr) + fabs(r) + 1.0);
     lo -= slack;
     hi += slack;
     /* Keras's float32 squareplus, (x + sqrt(x * x + 4)) / 2, overflows to
@@ -312,7 +287,7 @@ static void check_path(const problem *p, c1d_path path, const double *z, const d
         if (!ok && pad_nonfinite[i] && isnan(got)) ok = true;
         FUZZ_CHECK(ok, "path %s, pre-activation %zu: got %.9g, reference %.17g, tolerance %.3g (S %.3g)",
                    c1d_path_name(path), i, got, r, t, mag[i]);
-        if (!act || is_axiswise(a) || (overflow && !isnan(r))) continue;
+        if (!act || ref_activation_is_axiswise(a) || (overflow && !isnan(r))) continue;
         const double y = act[i];
         if (isnan(r) || isinf(r) || (pad_nonfinite[i] && isnan(got))) {
             /* f of a non-finite pre-activation: f(got) as c1d computed got. */

@@ -146,12 +146,41 @@ static void axis_activation(c1d_activation a, const double *v, size_t n, double 
     free(srt);
 }
 
+bool ref_activation_is_axiswise(c1d_activation a) {
+    return a == C1D_ACTIVATION_SOFTMAX || a == C1D_ACTIVATION_LOG_SOFTMAX || a == C1D_ACTIVATION_SPARSEMAX ||
+           a == C1D_ACTIVATION_GLU;
+}
+
+bool ref_activation_is_monotone(c1d_activation a) {
+    switch (a) {
+    case C1D_ACTIVATION_SILU:
+    case C1D_ACTIVATION_GELU:
+    case C1D_ACTIVATION_MISH:
+    case C1D_ACTIVATION_HARD_SILU:
+    case C1D_ACTIVATION_HARD_SHRINK: return false;
+    default: return true;
+    }
+}
+
+double ref_activation_lipschitz(c1d_activation a) {
+    switch (a) {
+    case C1D_ACTIVATION_SILU: return 1.1;
+    case C1D_ACTIVATION_GELU: return 1.13;
+    case C1D_ACTIVATION_MISH: return 1.2;
+    case C1D_ACTIVATION_HARD_SILU: return 1.5;
+    default: return 1.0;
+    }
+}
+
+bool ref_activation_is_exact(c1d_activation a) {
+    return a == C1D_ACTIVATION_LINEAR || a == C1D_ACTIVATION_RELU || a == C1D_ACTIVATION_RELU6 ||
+           a == C1D_ACTIVATION_HARD_TANH;
+}
+
 void ref_activate(const c1d_config *cfg, size_t batch, size_t l_out, const double *z, double *y) {
     const size_t F = cfg->filters;
     const c1d_activation a = cfg->activation;
-    const bool axiswise = a == C1D_ACTIVATION_SOFTMAX || a == C1D_ACTIVATION_LOG_SOFTMAX ||
-                          a == C1D_ACTIVATION_SPARSEMAX || a == C1D_ACTIVATION_GLU;
-    if (!axiswise) {
+    if (!ref_activation_is_axiswise(a)) {
         for (size_t i = 0; i < batch * l_out * F; i++) y[i] = ref_activation(a, z[i]);
         return;
     }

@@ -25,6 +25,18 @@ void ref_conv1d(const c1d_config *cfg, size_t c_in, size_t batch, size_t steps, 
 /* Keras activation of one element (elementwise activations only). */
 double ref_activation(c1d_activation a, double v);
 
+/* softmax, log_softmax, sparsemax and glu: they act on a whole axis. */
+bool ref_activation_is_axiswise(c1d_activation a);
+
+/* Facts about the elementwise activations that tolerances build on:
+ * monotone (false for silu, gelu, mish, hard_silu and hard_shrink);
+ * a Lipschitz bound (max |f'| rounded up: silu 1.1, gelu 1.13, mish 1.2,
+ * hard_silu 1.5; 1 otherwise); exact (linear, relu, relu6 and hard_tanh:
+ * their float32 formula does not round). */
+bool ref_activation_is_monotone(c1d_activation a);
+double ref_activation_lipschitz(c1d_activation a);
+bool ref_activation_is_exact(c1d_activation a);
+
 /* Applies cfg->activation to z (pre-activation, Keras layout, l_out steps)
  * giving y in the layout Keras outputs (glu halves the last axis). */
 void ref_activate(const c1d_config *cfg, size_t batch, size_t l_out, const double *z, double *y);

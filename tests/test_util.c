@@ -81,33 +81,6 @@ float *tu_run(const c1d_config *cfg, size_t c_in, size_t batch, size_t steps, co
     return y;
 }
 
-static bool is_monotone(c1d_activation a) {
-    switch (a) {
-    case C1D_ACTIVATION_SILU:
-    case C1D_ACTIVATION_GELU:
-    case C1D_ACTIVATION_MISH:
-    case C1D_ACTIVATION_HARD_SILU:
-    case C1D_ACTIVATION_HARD_SHRINK: return false;
-    default: return true;
-    }
-}
-
-/* Lipschitz constants of the non-monotone smooth activations. */
-static double lipschitz(c1d_activation a) {
-    switch (a) {
-    case C1D_ACTIVATION_SILU: return 1.1;
-    case C1D_ACTIVATION_GELU: return 1.13;
-    case C1D_ACTIVATION_MISH: return 1.2;
-    case C1D_ACTIVATION_HARD_SILU: return 1.5;
-    default: return 1.0;
-    }
-}
-
-static bool exact_activation(c1d_activation a) {
-    return a == C1D_ACTIVATION_LINEAR || a == C1D_ACTIVATION_RELU || a == C1D_ACTIVATION_RELU6 ||
-           a == C1D_ACTIVATION_HARD_TANH;
-}
-
 /* Tolerance of y = f(r) given the pre-activation tolerance t (item 4). A
  * negative result means "any value is acceptable" (r within t of a jump). */
 static double activation_tolerance(c1d_activation a, double r, double t) {
@@ -116,12 +89,12 @@ static double activation_tolerance(c1d_activation a, double r, double t) {
     if (a == C1D_ACTIVATION_HARD_SHRINK) {
         if (fabs(fabs(r) - 0.5) <= t) return -1.0;
         dev = t;
-    } else if (is_monotone(a)) {
+    } else if (ref_activation_is_monotone(a)) {
         dev = fmax(fabs(ref_activation(a, r - t) - fr), fabs(ref_activation(a, r + t) - fr));
     } else {
-        dev = lipschitz(a) * t;
+        dev = ref_activation_lipschitz(a) * t;
     }
-    double kf = exact_activation(a) ? 0.0 : 8.0;
+    double kf = ref_activation_is_exact(a) ? 0.0 : 8.0;
     return dev + kf * U * (fabs(fr) + fabs(r) + 1.0);
 }
 
@@ -207,8 +180,7 @@ bool tu_check_forward(const c1d_config *cfg, size_t c_in, size_t batch, size_t s
     }
     const size_t total = batch * l_out * cfg->filters;
     const size_t n_terms = cfg->kernel_size * (c_in / cfg->groups) + (b ? 1 : 0);
-    const bool axiswise = cfg->activation == C1D_ACTIVATION_SOFTMAX || cfg->activation == C1D_ACTIVATION_LOG_SOFTMAX ||
-                          cfg->activation == C1D_ACTIVATION_SPARSEMAX || cfg->activation == C1D_ACTIVATION_GLU;
+    const bool axiswise = ref_activation_is_axiswise(cfg->activation);
     c1d_config lin = *cfg;
     if (axiswise) lin.activation = C1D_ACTIVATION_LINEAR;
     float *got = tu_run(&lin, c_in, batch, steps, x, w, b, &n_out);
