@@ -24,6 +24,7 @@
 #include "alloc_fault.h"
 #include "cli.h"
 #include "npy.h"
+#include "test_util.h"
 
 int c1d_tool_main(int argc, char **argv);
 void *__real_malloc(size_t n);
@@ -208,9 +209,5 @@ static Suite *alloc_cli_suite(void) {
 }
 
 int main(void) {
-    SRunner *sr = srunner_create(alloc_cli_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return tu_run_suite(alloc_cli_suite());
 }
